@@ -1,0 +1,139 @@
+"""Settings for the DVD Collection Tracker.
+
+Every value comes from an environment variable with an embedded default that lets a
+newcomer start with nothing set (SQLite, local-memory cache, DEBUG on). Values are
+validated once, by the system checks in `tracker/checks.py`, not at request time.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+
+from dvdtracker.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# The development key is public; tracker.checks refuses it whenever DEBUG is off.
+DEVELOPMENT_SECRET_KEY = "django-insecure-dvdtracker-development-key-do-not-deploy"
+SECRET_KEY = env_str("DJANGO_SECRET_KEY") or DEVELOPMENT_SECRET_KEY
+DEBUG = env_bool("DJANGO_DEBUG", True)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG is True else [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "tracker",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "dvdtracker.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "dvdtracker.wsgi.application"
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
+
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "dvdtracker"),
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                # A Redis outage degrades to "no cache" rather than failing pages.
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 2,
+                "SOCKET_TIMEOUT": 2,
+            },
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dvdtracker"}}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dvd_list"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("DJANGO_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The AJAX endpoints answer a missing CSRF token in their JSON shape, pages in HTML.
+CSRF_FAILURE_VIEW = "tracker.views.errors.csrf_failure"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"tracker": {"level": env_str("TRACKER_LOG_LEVEL", "INFO")}},
+}
+
+# --- YTS integration (names and defaults from the spec) ---------------------------
+# One base URL, or several separated by commas: on a failed fetch the next is tried.
+YTS_API_BASE_URL = env_str("YTS_API_BASE_URL", "https://yts.mx/api/v2")
+YTS_CACHE_TIMEOUT = env_int("YTS_CACHE_TIMEOUT", 21600)  # 6 hours
+YTS_EMPTY_CACHE_TIMEOUT = env_int("YTS_EMPTY_CACHE_TIMEOUT", 3600)  # 1 hour
+YTS_DEFAULT_QUALITIES = env_list("YTS_DEFAULT_QUALITIES", ["720p", "1080p"])
+YTS_MAX_DATA_AGE_HOURS = env_int("YTS_MAX_DATA_AGE_HOURS", 24)
+YTS_API_TIMEOUT = env_int("YTS_API_TIMEOUT", 10)  # seconds
+YTS_MAX_RETRIES = env_int("YTS_MAX_RETRIES", 3)
+YTS_REFRESH_MIN_INTERVAL = env_int("YTS_REFRESH_MIN_INTERVAL", 30)  # seconds
+YTS_MAX_RESPONSE_BYTES = env_int("YTS_MAX_RESPONSE_BYTES", 2_000_000)
+YTS_MAX_TORRENTS = env_int("YTS_MAX_TORRENTS", 50)
+# Download links are shown only for https URLs on these hosts (plus the base URLs' hosts).
+YTS_ALLOWED_DOWNLOAD_HOSTS = env_list(
+    "YTS_ALLOWED_DOWNLOAD_HOSTS",
+    ["yts.mx", "yts.lt", "yts.am", "yts.ag", "yts.rs", "yts.do", "yts.pm", "yts.hn"],
+)

@@ -1,0 +1,78 @@
+/* The detail page's two AJAX buttons (names and element ids from the spec). */
+"use strict";
+
+function csrfToken() {
+  const field = document.querySelector("[name=csrfmiddlewaretoken]");
+  return field ? field.value : "";
+}
+
+/* Builds the alert with DOM nodes, never innerHTML: messages may quote upstream text. */
+function showAlert(container, kind, iconName, message, withReload) {
+  const alert = document.createElement("div");
+  alert.className = "alert alert-" + kind;
+  alert.setAttribute("role", kind === "danger" ? "alert" : "status");
+  const icon = document.createElement("i");
+  icon.className = "bi bi-" + iconName;
+  icon.setAttribute("aria-hidden", "true");
+  alert.append(icon, " ", message);
+  if (withReload) {
+    const reload = document.createElement("a");
+    reload.href = ".";
+    reload.className = "btn btn-sm btn-primary ms-2";
+    reload.textContent = "Reload Page";
+    alert.append(reload);
+  }
+  container.replaceChildren(alert);
+  container.style.display = "block";
+}
+
+/* POSTs to an endpoint and resolves to its JSON, or to a {success:false,error} of our own. */
+async function postForJson(url) {
+  let response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      headers: {"X-CSRFToken": csrfToken(), "Content-Type": "application/json", "Accept": "application/json"},
+      credentials: "same-origin",
+    });
+  } catch (networkError) {
+    return {success: false, error: "Could not reach the server. Check your connection and try again."};
+  }
+  try {
+    const data = await response.json();
+    if (typeof data === "object" && data !== null && ("success" in data)) {
+      return data;
+    }
+  } catch (notJson) {
+    /* fall through */
+  }
+  return {success: false, error: "The server answered unexpectedly (HTTP " + response.status + "). Please try again later."};
+}
+
+async function runButton(buttonId, resultId, busyLabel, url) {
+  const button = document.getElementById(buttonId);
+  const resultDiv = document.getElementById(resultId);
+  const idleLabel = button.innerHTML;
+  button.disabled = true;
+  button.innerHTML = '<i class="bi bi-hourglass-split" aria-hidden="true"></i> ' + busyLabel;
+  try {
+    const data = await postForJson(url);
+    if (data.success) {
+      showAlert(resultDiv, "success", "check-circle", String(data.message), true);
+    } else {
+      showAlert(resultDiv, "danger", "exclamation-circle", String(data.error || "Something went wrong."), false);
+    }
+    return data;
+  } finally {
+    button.disabled = false;
+    button.innerHTML = idleLabel;
+  }
+}
+
+function refreshYtsData(dvdId) {
+  return runButton("refresh-yts-btn", "yts-refresh-result", "Refreshing...", "/dvd/" + dvdId + "/refresh-yts/");
+}
+
+function fetchImdbId(dvdId) {
+  return runButton("fetch-imdb-btn", "fetch-imdb-result", "Fetching...", "/dvd/" + dvdId + "/fetch-imdb/");
+}

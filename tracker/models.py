@@ -1,0 +1,241 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+from tracker.validators import FIRST_FILM_YEAR, latest_release_year, validate_imdb_id
+
+# Posters are shown only from TMDB's image CDN: any other URL could track the viewer.
+POSTER_URL_PREFIX = "https://image.tmdb.org/t/p/"
+
+# A database bound that holds for ever; the moving "next year" bound is checked by the
+# model's validation, since CHECK constraints cannot call now() on SQLite.
+LAST_STORABLE_YEAR = 2200
+
+FAILURE_REASON_MAX_LENGTH = 255
+
+
+SORT_ORDERINGS = {
+    "title": (Lower("name"), "pk"),
+    "-title": (Lower("name").desc(), "-pk"),
+    "year": (F("release_year").asc(nulls_last=True), Lower("name"), "pk"),
+    "-year": (F("release_year").desc(nulls_last=True), Lower("name"), "pk"),
+    "added": ("created_at", "pk"),
+    "-added": ("-created_at", "-pk"),
+}
+
+
+class DVDQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(owner=user)
+
+    def collection_page(self, *, q="", disk_type="", media_type="", status="", watched="", sort="title"):
+        """The list page's rows: filtered, sorted, without the columns the list never shows."""
+        rows = self.search(q)
+        for field, value in (("disk_type", disk_type), ("media_type", media_type), ("status", status)):
+            if value:
+                rows = rows.filter(**{field: value})
+        if watched:
+            rows = rows.filter(is_unwatched=watched == "unwatched")
+        return rows.defer("yts_data", "overview", "notes").order_by(*SORT_ORDERINGS.get(sort, SORT_ORDERINGS["title"]))
+
+    def search(self, text):
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(Q(name__icontains=text) | Q(director__icontains=text) | Q(imdb_id__iexact=text))
+
+    def with_imdb_id(self):
+        return self.exclude(imdb_id="")
+
+    def stale(self, max_age_hours):
+        """DVDs whose torrents were never fetched, or fetched over max_age_hours ago."""
+        cutoff = timezone.now() - timedelta(hours=max_age_hours)
+        return self.filter(Q(yts_last_updated__isnull=True) | Q(yts_last_updated__lt=cutoff))
+
+
+class DiskType(models.TextChoices):
+    DVD = "dvd", "DVD"
+    BLURAY = "bluray", "Blu-ray"
+    UHD = "4k_uhd", "4K UHD"
+
+
+class MediaType(models.TextChoices):
+    PHYSICAL = "physical", "Physical"
+    DOWNLOAD = "download", "Download"
+    RIP = "rip", "Rip"
+
+
+class Status(models.TextChoices):
+    KEPT = "kept", "Kept"
+    DISPOSED = "disposed", "Disposed"
+
+
+class DVD(models.Model):
+    DiskType = DiskType
+    MediaType = MediaType
+    Status = Status
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dvds")
+    name = models.CharField("title", max_length=255)
+    release_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(FIRST_FILM_YEAR)]
+    )
+    disk_type = models.CharField(max_length=10, choices=DiskType, default=DiskType.DVD)
+    media_type = models.CharField(max_length=10, choices=MediaType, default=MediaType.PHYSICAL)
+    status = models.CharField(max_length=10, choices=Status, default=Status.KEPT)
+    storage_box = models.CharField(max_length=100, blank=True, help_text="Where the disc is shelved.")
+    is_unwatched = models.BooleanField("unwatched", default=False)
+    is_unopened = models.BooleanField("unopened", default=False)
+    box_set_name = models.CharField(max_length=255, blank=True)
+    imdb_id = models.CharField(
+        "IMDb id", max_length=12, blank=True, validators=[validate_imdb_id], help_text="For example tt0111161."
+    )
+    tmdb_id = models.PositiveIntegerField("TMDB id", null=True, blank=True, validators=[MinValueValidator(1)])
+    poster_url = models.URLField(max_length=500, blank=True)
+    overview = models.TextField(blank=True)
+    genres = models.CharField(max_length=255, blank=True, help_text="Comma-separated.")
+    runtime = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(6000)], help_text="Minutes."
+    )
+    director = models.CharField(max_length=255, blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # YTS integration fields (names and help texts from the spec).
+    yts_data = models.JSONField(blank=True, null=True, help_text="Cached YTS torrent data")
+    yts_last_updated = models.DateTimeField(blank=True, null=True, help_text="When YTS data was last refreshed")
+    # Kept beside yts_data so the list page and the batch query never load the JSON.
+    yts_torrent_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    yts_last_error = models.CharField(max_length=FAILURE_REASON_MAX_LENGTH, blank=True, editable=False)
+    yts_last_error_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = DVDQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "DVD"
+        verbose_name_plural = "DVDs"
+        ordering = [Lower("name"), "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(disk_type__in=DiskType.values), name="dvd_disk_type_valid"),
+            models.CheckConstraint(condition=Q(media_type__in=MediaType.values), name="dvd_media_type_valid"),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="dvd_status_valid"),
+            models.CheckConstraint(
+                condition=Q(release_year__isnull=True)
+                | Q(release_year__gte=FIRST_FILM_YEAR, release_year__lte=LAST_STORABLE_YEAR),
+                name="dvd_release_year_range",
+            ),
+            models.CheckConstraint(condition=Q(runtime__isnull=True) | Q(runtime__gt=0), name="dvd_runtime_positive"),
+            models.CheckConstraint(condition=Q(tmdb_id__isnull=True) | Q(tmdb_id__gt=0), name="dvd_tmdb_id_positive"),
+            models.UniqueConstraint(
+                fields=["owner", "tmdb_id"],
+                condition=Q(tmdb_id__isnull=False),
+                name="dvd_one_per_owner_and_tmdb_id",
+                violation_error_message="This film (same TMDB id) is already in your collection.",
+            ),
+        ]
+        indexes = [
+            models.Index("owner", Lower("name"), name="dvd_owner_name_ci"),
+            models.Index(fields=["owner", "release_year"], name="dvd_owner_year"),
+            models.Index(fields=["owner", "created_at"], name="dvd_owner_created"),
+            models.Index(fields=["imdb_id", "yts_last_updated"], name="dvd_imdb_refresh"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.release_year})" if self.release_year else self.name
+
+    def clean(self):
+        super().clean()
+        if self.release_year and self.release_year > latest_release_year():
+            raise ValidationError(
+                {"release_year": f"The year can be at most {latest_release_year()}, next year's releases included."}
+            )
+
+    def get_absolute_url(self):
+        return reverse("dvd_detail", args=[self.pk])
+
+    @property
+    def safe_poster_url(self):
+        return self.poster_url if self.poster_url.startswith(POSTER_URL_PREFIX) else ""
+
+    # --- YTS (method names and contracts from the spec) -------------------------------
+
+    def get_cached_torrents(self):
+        """Get cached YTS torrent data."""
+        if self.yts_data and isinstance(self.yts_data, list):
+            return self.yts_data
+        return []
+
+    def is_yts_data_fresh(self, max_age_hours=None):
+        """Check if YTS data is fresh (within max_age_hours, default YTS_MAX_DATA_AGE_HOURS)."""
+        if max_age_hours is None:
+            max_age_hours = settings.YTS_MAX_DATA_AGE_HOURS
+        if not self.yts_last_updated:
+            return False
+        return timezone.now() - self.yts_last_updated < timedelta(hours=max_age_hours)
+
+    def claim_refresh_slot(self):
+        """True at most once per YTS_REFRESH_MIN_INTERVAL seconds for this DVD."""
+        interval = settings.YTS_REFRESH_MIN_INTERVAL
+        if interval <= 0:
+            return True
+        # With Redis down, django-redis's IGNORE_EXCEPTIONS makes add() answer None: let the refresh run.
+        return cache.add(f"yts:refresh-slot:{self.pk}", True, timeout=interval) is not False
+
+    def refresh_yts_data(self, *, force=False):
+        """Fetch torrents from YTS and store them; False if there is no IMDb id or YTS failed.
+
+        A failure keeps the stored torrents and their timestamp and records the reason.
+        `force` skips the cache (the person pressed Refresh). Every DVD with the same
+        IMDb id, whoever owns it, is updated from the one answer.
+        """
+        if not self.imdb_id:
+            return False
+        from tracker.services import YTSError, YTSService
+
+        try:
+            torrents = YTSService().fetch_quality_torrents(self.imdb_id, use_cache=not force)
+        except YTSError as exc:
+            self._store_yts_fields(yts_last_error=str(exc)[:FAILURE_REASON_MAX_LENGTH], yts_last_error_at=timezone.now())
+            return False
+        self._store_yts_fields(
+            yts_data=torrents,
+            yts_last_updated=timezone.now(),
+            yts_torrent_count=len(torrents),
+            yts_last_error="",
+            yts_last_error_at=None,
+        )
+        return True
+
+    def _store_yts_fields(self, **values):
+        # A queryset update writes only these columns, so an edit saved meanwhile survives.
+        DVD.objects.filter(imdb_id=self.imdb_id).update(**values)
+        for field, value in values.items():
+            setattr(self, field, value)
+
+    def has_torrents(self):
+        """Check if this DVD has any torrents available (may call YTS; for the shell, not templates)."""
+        if not self.imdb_id:
+            return False
+        if self.get_cached_torrents():
+            return True
+        if not self.is_yts_data_fresh():
+            from tracker.services import YTSService
+
+            return len(YTSService().get_quality_torrents(self.imdb_id)) > 0
+        return False
+
+    @property
+    def last_refresh_failed(self):
+        """True when the most recent YTS fetch failed (after any success)."""
+        if not self.yts_last_error_at:
+            return False
+        return self.yts_last_updated is None or self.yts_last_error_at > self.yts_last_updated

@@ -1,0 +1,87 @@
+"""The collection's pages: list, detail, add, edit, delete. Every query is scoped to the owner."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_http_methods
+
+from tracker.forms import CollectionFilterForm, DVDForm
+from tracker.models import DVD
+
+PAGE_SIZE = 24
+
+
+def dvd_list(request):
+    filter_form = CollectionFilterForm(request.GET)
+    filters = filter_form.filters()
+    rows = DVD.objects.for_user(request.user).collection_page(**filters)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Page links keep the filters; only the page number changes.
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "tracker/dvd_list.html",
+        {
+            "page": page,
+            "filter_form": filter_form,
+            "filters": filters,
+            "query_without_page": query.urlencode(),
+            "has_any_dvd": page.paginator.count > 0 or DVD.objects.for_user(request.user).exists(),
+        },
+    )
+
+
+def _endpoint_exists(name):
+    try:
+        reverse(name, args=[1])
+    except NoReverseMatch:
+        return False
+    return True
+
+
+def dvd_detail(request, pk):
+    dvd = get_object_or_404(DVD.objects.for_user(request.user), pk=pk)
+    if dvd.imdb_id and not dvd.is_yts_data_fresh() and dvd.claim_refresh_slot():
+        dvd.refresh_yts_data()
+    return render(
+        request,
+        "tracker/dvd_detail.html",
+        {
+            "dvd": dvd,
+            "torrents": dvd.get_cached_torrents() if dvd.imdb_id else [],
+            "can_fetch_imdb": _endpoint_exists("fetch_imdb_id"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def dvd_add(request):
+    form = DVDForm(request.POST or None, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        dvd = form.save()
+        messages.success(request, f"Added “{dvd.name}” to your collection.")
+        return redirect(dvd)
+    return render(request, "tracker/dvd_form.html", {"form": form, "title": "Add a DVD"})
+
+
+@require_http_methods(["GET", "POST"])
+def dvd_edit(request, pk):
+    dvd = get_object_or_404(DVD.objects.for_user(request.user), pk=pk)
+    form = DVDForm(request.POST or None, instance=dvd, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Saved your changes to “{dvd.name}”.")
+        return redirect(dvd)
+    return render(request, "tracker/dvd_form.html", {"form": form, "title": f"Edit “{dvd.name}”", "dvd": dvd})
+
+
+@require_http_methods(["GET", "POST"])
+def dvd_delete(request, pk):
+    dvd = get_object_or_404(DVD.objects.for_user(request.user), pk=pk)
+    if request.method == "POST":
+        dvd.delete()
+        messages.success(request, f"Deleted “{dvd.name}” from your collection.")
+        return redirect("dvd_list")
+    return render(request, "tracker/dvd_confirm_delete.html", {"dvd": dvd})

@@ -1,0 +1,28 @@
+"""Helpers for the AJAX endpoints, which always answer in the spec's JSON shape."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
+
+
+def json_error(message, status):
+    return JsonResponse({"success": False, "error": message}, status=status)
+
+
+def json_endpoint(view):
+    """POST only, signed-in only, both answered as JSON errors rather than redirects or HTML."""
+
+    @login_not_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return json_error("Your session has ended. Sign in again to continue.", 401)
+        if request.method != "POST":
+            response = json_error("This address only accepts POST requests.", 405)
+            response["Allow"] = "POST"
+            return response
+        return view(request, *args, **kwargs)
+
+    wrapper.json_endpoint = True  # read by the CSRF failure view
+    return wrapper
