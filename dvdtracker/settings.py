@@ -14,7 +14,7 @@ from dvdtracker.env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # The development key is public; tracker.checks refuses it whenever DEBUG is off.
-DEVELOPMENT_SECRET_KEY = "django-insecure-dvdtracker-development-key-do-not-deploy"
+DEVELOPMENT_SECRET_KEY = "django-insecure-dvdtracker-development-key-do-not-deploy"  # noqa: S105
 SECRET_KEY = env_str("DJANGO_SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 DEBUG = env_bool("DJANGO_DEBUG", True)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG is True else [])

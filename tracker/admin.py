@@ -5,7 +5,16 @@ from tracker.models import DVD
 
 @admin.register(DVD)
 class DVDAdmin(admin.ModelAdmin):
-    list_display = ["name", "release_year", "owner", "disk_type", "media_type", "status", "imdb_id", "yts_torrent_count"]
+    list_display = [
+        "name",
+        "release_year",
+        "owner",
+        "disk_type",
+        "media_type",
+        "status",
+        "imdb_id",
+        "yts_torrent_count",
+    ]
     list_filter = ["disk_type", "media_type", "status", "is_unwatched"]
     search_fields = ["name", "director", "imdb_id"]
     list_select_related = ["owner"]

@@ -4,6 +4,8 @@ from tracker.models import DVD
 
 
 class DVDForm(forms.ModelForm):
+    poster_url = forms.URLField(label="Poster URL", max_length=500, required=False, assume_scheme="https")
+
     class Meta:
         model = DVD
         fields = [

@@ -152,15 +152,15 @@ class DVD(models.Model):
     def __str__(self):
         return f"{self.name} ({self.release_year})" if self.release_year else self.name
 
+    def get_absolute_url(self):
+        return reverse("dvd_detail", args=[self.pk])
+
     def clean(self):
         super().clean()
         if self.release_year and self.release_year > latest_release_year():
             raise ValidationError(
                 {"release_year": f"The year can be at most {latest_release_year()}, next year's releases included."}
             )
-
-    def get_absolute_url(self):
-        return reverse("dvd_detail", args=[self.pk])
 
     @property
     def safe_poster_url(self):
@@ -204,7 +204,9 @@ class DVD(models.Model):
         try:
             torrents = YTSService().fetch_quality_torrents(self.imdb_id, use_cache=not force)
         except YTSError as exc:
-            self._store_yts_fields(yts_last_error=str(exc)[:FAILURE_REASON_MAX_LENGTH], yts_last_error_at=timezone.now())
+            self._store_yts_fields(
+                yts_last_error=str(exc)[:FAILURE_REASON_MAX_LENGTH], yts_last_error_at=timezone.now()
+            )
             return False
         self._store_yts_fields(
             yts_data=torrents,

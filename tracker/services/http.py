@@ -60,10 +60,7 @@ def base_url_problem(url):
 
 def split_base_urls(value):
     """A setting that lists one or more base URLs, comma-separated, as a list without trailing slashes."""
-    if isinstance(value, list | tuple):
-        items = value
-    else:
-        items = str(value).split(",")
+    items = value if isinstance(value, list | tuple) else str(value).split(",")
     return [item.strip().rstrip("/") for item in items if item.strip()]
 
 
@@ -138,7 +135,9 @@ class JSONClient:
     def _read_capped(self, response):
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > self.max_response_bytes:
-            raise self.BadResponse(f"{self.service_name} sent {int(declared):,} bytes, over the {self.max_response_bytes:,} byte cap")
+            raise self.BadResponse(
+                f"{self.service_name} sent {int(declared):,} bytes, over the {self.max_response_bytes:,} byte cap"
+            )
         # requests' read timeout is per socket read; a server trickling bytes needs a total deadline.
         deadline = time.monotonic() + self.timeout
         chunks, size = [], 0
@@ -146,7 +145,9 @@ class JSONClient:
             while chunk := response.raw.read1(65536, decode_content=True):
                 size += len(chunk)
                 if size > self.max_response_bytes:
-                    raise self.BadResponse(f"{self.service_name} sent more than the {self.max_response_bytes:,} byte cap")
+                    raise self.BadResponse(
+                        f"{self.service_name} sent more than the {self.max_response_bytes:,} byte cap"
+                    )
                 if time.monotonic() > deadline:
                     raise self.Unavailable(f"{self.service_name} did not finish its answer within {self.timeout} s")
                 chunks.append(chunk)

@@ -19,6 +19,8 @@ def http_mock():
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(settings):
+    # The real hasher is deliberately slow; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.YTS_API_BASE_URL = "https://yts.mx/api/v2"
     settings.YTS_MAX_RETRIES = 0
     settings.YTS_REFRESH_MIN_INTERVAL = 30

@@ -69,7 +69,11 @@ FULL_FILM = list_movies(
 )
 FULL_FILM_DEFAULT_QUALITY_COUNT = 4  # the 720p and 1080p ones
 
-NO_SUCH_FILM = {"status": "ok", "status_message": "Query was successful", "data": {"movie_count": 0, "limit": 1, "page_number": 1}}
+NO_SUCH_FILM = {
+    "status": "ok",
+    "status_message": "Query was successful",
+    "data": {"movie_count": 0, "limit": 1, "page_number": 1},
+}
 
 
 def with_movies(movies):

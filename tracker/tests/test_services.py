@@ -228,8 +228,8 @@ def fetch():
         ({"status": 500, "json": {}}, YTSUnavailable),
         ({"status": 503, "body": "down"}, YTSUnavailable),
         ({"status": 403, "body": "<html>Cloudflare</html>", "content_type": "text/html"}, YTSUnavailable),
-        ({"status": 200, "body": "<!DOCTYPE html><html>Just a moment...</html>", "content_type": "text/html"}, YTSBadResponse),
-        ({"status": 200, "body": '{"status": "ok", "data": {"movies": [', "content_type": "application/json"}, YTSBadResponse),
+        ({"body": "<!DOCTYPE html><html>Just a moment...</html>", "content_type": "text/html"}, YTSBadResponse),
+        ({"body": '{"status": "ok", "data": {"movies": [', "content_type": "application/json"}, YTSBadResponse),
         ({"status": 200, "json": {"status": "error", "status_message": "Boom", "data": {}}}, YTSBadResponse),
         ({"status": 301, "headers": {"Location": "https://yts-copycat.example/api"}}, YTSUnavailable),
     ],
@@ -420,4 +420,3 @@ def test_gzip_bodies_are_decoded(http_mock):
     body = gzip.compress(json.dumps(payloads.FULL_FILM).encode())
     http_mock.get(YTS_LIST_URL, body=body, headers={"Content-Encoding": "gzip"}, content_type="application/json")
     assert len(fetch()) == 7
-

@@ -25,9 +25,7 @@ def refresh_yts_data(request, pk):
         logger.exception("Refreshing YTS data for DVD %s (%s) failed", dvd.pk, dvd.imdb_id)
         return json_error("Something went wrong on our side while refreshing. It has been logged.", 500)
     if not refreshed:
-        return json_error(
-            f"Could not refresh from YTS: {dvd.yts_last_error}. The torrents shown before are kept.", 502
-        )
+        return json_error(f"Could not refresh from YTS: {dvd.yts_last_error}. The torrents shown before are kept.", 502)
     count = dvd.yts_torrent_count
     return JsonResponse(
         {

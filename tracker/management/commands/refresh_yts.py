@@ -19,7 +19,9 @@ class Command(BaseCommand):
             default=DEFAULT_MAX_AGE_HOURS,
             help=f"Refresh data older than this (default {DEFAULT_MAX_AGE_HOURS}).",
         )
-        parser.add_argument("--force", action="store_true", help="Refresh every DVD with an IMDb id, bypassing the cache.")
+        parser.add_argument(
+            "--force", action="store_true", help="Refresh every DVD with an IMDb id, bypassing the cache."
+        )
         parser.add_argument("--dry-run", action="store_true", help="List what would be refreshed; change nothing.")
 
     def handle(self, *args, max_age_hours, force, dry_run, **options):
