@@ -137,3 +137,13 @@ YTS_ALLOWED_DOWNLOAD_HOSTS = env_list(
     "YTS_ALLOWED_DOWNLOAD_HOSTS",
     ["yts.mx", "yts.lt", "yts.am", "yts.ag", "yts.rs", "yts.do", "yts.pm", "yts.hn"],
 )
+
+# --- TMDB (The Movie Database API v3): IMDb ids, details and title search ---------------
+# Either a v3 API key (sent as ?api_key=) or a v4 read access token (sent as a Bearer header).
+TMDB_API_KEY = env_str("TMDB_API_KEY")
+TMDB_ACCESS_TOKEN = env_str("TMDB_ACCESS_TOKEN")
+TMDB_API_BASE_URL = env_str("TMDB_API_BASE_URL", "https://api.themoviedb.org/3")
+TMDB_API_TIMEOUT = env_int("TMDB_API_TIMEOUT", 10)  # seconds
+TMDB_MAX_RETRIES = env_int("TMDB_MAX_RETRIES", 3)
+TMDB_MAX_RESPONSE_BYTES = env_int("TMDB_MAX_RESPONSE_BYTES", 1_000_000)
+TMDB_SEARCH_CACHE_TIMEOUT = env_int("TMDB_SEARCH_CACHE_TIMEOUT", 86400)  # 1 day

@@ -13,16 +13,26 @@ POSITIVE_INT_SETTINGS = (
     "YTS_API_TIMEOUT",
     "YTS_MAX_RESPONSE_BYTES",
     "YTS_MAX_TORRENTS",
+    "TMDB_API_TIMEOUT",
+    "TMDB_MAX_RESPONSE_BYTES",
+    "TMDB_SEARCH_CACHE_TIMEOUT",
 )
-NON_NEGATIVE_INT_SETTINGS = ("YTS_MAX_RETRIES", "YTS_REFRESH_MIN_INTERVAL")
+NON_NEGATIVE_INT_SETTINGS = ("YTS_MAX_RETRIES", "YTS_REFRESH_MIN_INTERVAL", "TMDB_MAX_RETRIES")
 
 
 def _is_int(value, minimum):
     return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
 
 
+def _base_url_errors(name):
+    base_urls = split_base_urls(getattr(settings, name))
+    if not base_urls:
+        return [Error(f"{name} is empty.", id="tracker.E002")]
+    return [Error(f"{name}: {problem}.", id="tracker.E002") for problem in map(base_url_problem, base_urls) if problem]
+
+
 @register(Tags.compatibility)
-def check_yts_settings(app_configs, **kwargs):
+def check_integration_settings(app_configs, **kwargs):
     errors = []
     for name, minimum in [(n, 1) for n in POSITIVE_INT_SETTINGS] + [(n, 0) for n in NON_NEGATIVE_INT_SETTINGS]:
         value = getattr(settings, name)
@@ -30,14 +40,7 @@ def check_yts_settings(app_configs, **kwargs):
             errors.append(
                 Error(f"{name} must be a whole number of at least {minimum}, not {value!r}.", id="tracker.E001")
             )
-    base_urls = split_base_urls(settings.YTS_API_BASE_URL)
-    if not base_urls:
-        errors.append(Error("YTS_API_BASE_URL is empty.", id="tracker.E002"))
-    errors.extend(
-        Error(f"YTS_API_BASE_URL: {problem}.", id="tracker.E002")
-        for problem in map(base_url_problem, base_urls)
-        if problem
-    )
+    errors += _base_url_errors("YTS_API_BASE_URL") + _base_url_errors("TMDB_API_BASE_URL")
     if not settings.YTS_DEFAULT_QUALITIES:
         errors.append(Error("YTS_DEFAULT_QUALITIES lists no quality.", id="tracker.E003"))
     return errors

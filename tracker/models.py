@@ -235,6 +235,29 @@ class DVD(models.Model):
             return len(YTSService().get_quality_torrents(self.imdb_id)) > 0
         return False
 
+    # --- TMDB -----------------------------------------------------------------------------
+
+    def fetch_imdb_id(self):
+        """Look the IMDb id up on TMDB, store it (filling an empty year or poster), then fetch torrents.
+
+        Returns the IMDb id; raises TMDBNotFound, TMDBNotConfigured or another TMDBError.
+        """
+        from tracker.services.tmdb import TMDBNotFound, TMDBService
+
+        details = TMDBService().get_movie(self.tmdb_id)
+        if not details.imdb_id:
+            raise TMDBNotFound("TMDB has no IMDb id for this film")
+        values = {"imdb_id": details.imdb_id, "updated_at": timezone.now()}
+        if not self.release_year and details.year:
+            values["release_year"] = details.year
+        if not self.poster_url and details.poster_url:
+            values["poster_url"] = details.poster_url
+        DVD.objects.filter(pk=self.pk).update(**values)
+        for field, value in values.items():
+            setattr(self, field, value)
+        self.refresh_yts_data()
+        return details.imdb_id
+
     @property
     def last_refresh_failed(self):
         """True when the most recent YTS fetch failed (after any success)."""

@@ -9,4 +9,5 @@ urlpatterns = [
     path("dvd/<int:pk>/edit/", views.dvd_edit, name="dvd_edit"),
     path("dvd/<int:pk>/delete/", views.dvd_delete, name="dvd_delete"),
     path("dvd/<int:pk>/refresh-yts/", views.refresh_yts_data, name="refresh_yts_data"),
+    path("dvd/<int:pk>/fetch-imdb/", views.fetch_imdb_id, name="fetch_imdb_id"),
 ]

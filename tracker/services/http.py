@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import requests
 import urllib3
+from django.conf import settings
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -162,3 +163,15 @@ class JSONClient:
             looks_like_html = body.lstrip()[:1] == b"<"
             what = "an HTML page" if looks_like_html else "something that is not valid JSON"
             raise self.BadResponse(f"{self.service_name} answered with {what}") from exc
+
+
+_shared_clients = {}
+
+
+def shared_client(client_class):
+    """One client (so one pooled session) per class and process, rebuilt when its settings change."""
+    snapshot = tuple(repr(getattr(settings, name)) for name in client_class.setting_names)
+    entry = _shared_clients.get(client_class)
+    if entry is None or entry[0] != snapshot:
+        entry = _shared_clients[client_class] = (snapshot, client_class.from_settings())
+    return entry[1]

@@ -13,7 +13,14 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.cache import cache
 
-from tracker.services.http import BadResponse, JSONClient, Unavailable, UpstreamError, split_base_urls
+from tracker.services.http import (
+    BadResponse,
+    JSONClient,
+    Unavailable,
+    UpstreamError,
+    shared_client,
+    split_base_urls,
+)
 
 logger = logging.getLogger("tracker.services")
 
@@ -176,6 +183,14 @@ class YTSClient(JSONClient):
     service_name = "YTS"
     Unavailable = YTSUnavailable
     BadResponse = YTSBadResponse
+    setting_names = (
+        "YTS_API_BASE_URL",
+        "YTS_API_TIMEOUT",
+        "YTS_MAX_RETRIES",
+        "YTS_MAX_RESPONSE_BYTES",
+        "YTS_ALLOWED_DOWNLOAD_HOSTS",
+        "YTS_MAX_TORRENTS",
+    )
 
     def __init__(self, base_urls, *, timeout, max_retries, max_response_bytes, allowed_hosts, max_torrents):
         super().__init__(timeout=timeout, max_retries=max_retries, max_response_bytes=max_response_bytes)
@@ -210,26 +225,6 @@ class YTSClient(JSONClient):
         raise error
 
 
-_client = None
-_client_settings = None
-
-
-def default_client():
-    """One client (so one pooled session) per process, rebuilt if the settings change."""
-    global _client, _client_settings
-    current = (
-        settings.YTS_API_BASE_URL,
-        settings.YTS_API_TIMEOUT,
-        settings.YTS_MAX_RETRIES,
-        settings.YTS_MAX_RESPONSE_BYTES,
-        tuple(settings.YTS_ALLOWED_DOWNLOAD_HOSTS),
-        settings.YTS_MAX_TORRENTS,
-    )
-    if _client is None or current != _client_settings:
-        _client, _client_settings = YTSClient.from_settings(), current
-    return _client
-
-
 def cache_key(imdb_id):
     return f"yts:torrents:v1:{imdb_id}"
 
@@ -238,7 +233,7 @@ class YTSService:
     """Service for interacting with the YTS API to get torrent information (the spec's API)."""
 
     def __init__(self, client=None):
-        self.client = client or default_client()
+        self.client = client or shared_client(YTSClient)
         self.base_url = self.client.base_urls[0]
 
     def fetch_torrents(self, imdb_id, *, use_cache=True):

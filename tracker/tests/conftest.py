@@ -4,7 +4,6 @@ import pytest
 import responses
 from django.core.cache import cache
 
-from tracker.services import yts
 from tracker.tests.factories import DVDFactory, UserFactory
 
 YTS_LIST_URL = "https://yts.mx/api/v2/list_movies.json"
@@ -25,7 +24,6 @@ def _isolated_settings(settings):
     settings.YTS_MAX_RETRIES = 0
     settings.YTS_REFRESH_MIN_INTERVAL = 30
     cache.clear()
-    yts._client = None  # a fresh session per test, built from this test's settings
     yield
     cache.clear()
 

@@ -3,8 +3,8 @@ import requests
 from responses import matchers
 
 from tracker.services import YTSBadResponse, YTSService, YTSUnavailable, parse_list_movies
-from tracker.services.http import base_url_problem
-from tracker.services.yts import default_client
+from tracker.services.http import base_url_problem, shared_client
+from tracker.services.yts import YTSClient
 from tracker.tests import payloads
 from tracker.tests.conftest import YTS_LIST_URL
 
@@ -294,7 +294,7 @@ def test_retries_give_up_with_a_failure(http_mock, settings):
 
 def test_retry_after_is_capped():
     """A Retry-After of an hour waits at most the cap."""
-    retry = default_client().session.get_adapter("https://yts.mx").max_retries
+    retry = shared_client(YTSClient).session.get_adapter("https://yts.mx").max_retries
     response = type("R", (), {"headers": {"Retry-After": "3600"}})()
     assert retry.get_retry_after(response) <= 10
 

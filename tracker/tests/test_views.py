@@ -278,12 +278,13 @@ def test_each_failure_in_turn_keeps_the_torrents(signed_in, dvd, http_mock, sett
     assert "The last refresh failed" in content
 
 
-def test_missing_imdb_id_hides_the_fetch_button_until_its_endpoint_exists(signed_in, user):
-    """A DVD with a TMDB id and no IMDb id offers the fetch button only when the endpoint is routed."""
+def test_missing_imdb_id_without_tmdb_key_explains_instead_of_a_dead_button(signed_in, user, settings):
+    """With no TMDB key the fetch button is not shown; the page says how to add the id."""
+    settings.TMDB_API_KEY = settings.TMDB_ACCESS_TOKEN = ""
     dvd = DVDFactory(owner=user, imdb_id="", tmdb_id=27205)
     content = signed_in.get(dvd.get_absolute_url()).content.decode()
-    has_endpoint = "fetch_imdb_id" in {p.name for p in __import__("tracker.urls").urls.urlpatterns}
-    assert ('id="fetch-imdb-btn"' in content) is has_endpoint
+    assert 'id="fetch-imdb-btn"' not in content
+    assert "IMDB ID not available" in content
 
 
 def test_poster_from_another_host_is_not_rendered(signed_in, user):

@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods
 
 from tracker.forms import CollectionFilterForm, DVDForm
 from tracker.models import DVD
+from tracker.services.tmdb import TMDBService
+from tracker.views.tmdb import add_page_search
 
 PAGE_SIZE = 24
 
@@ -33,14 +34,6 @@ def dvd_list(request):
     )
 
 
-def _endpoint_exists(name):
-    try:
-        reverse(name, args=[1])
-    except NoReverseMatch:
-        return False
-    return True
-
-
 def dvd_detail(request, pk):
     dvd = get_object_or_404(DVD.objects.for_user(request.user), pk=pk)
     if dvd.imdb_id and not dvd.is_yts_data_fresh() and dvd.claim_refresh_slot():
@@ -51,19 +44,20 @@ def dvd_detail(request, pk):
         {
             "dvd": dvd,
             "torrents": dvd.get_cached_torrents() if dvd.imdb_id else [],
-            "can_fetch_imdb": _endpoint_exists("fetch_imdb_id"),
+            "can_fetch_imdb": TMDBService().is_configured,
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def dvd_add(request):
-    form = DVDForm(request.POST or None, owner=request.user)
+    search = add_page_search(request.GET) if request.method == "GET" else None
+    form = DVDForm(request.POST or None, owner=request.user, initial=search.initial if search else None)
     if request.method == "POST" and form.is_valid():
         dvd = form.save()
         messages.success(request, f"Added “{dvd.name}” to your collection.")
         return redirect(dvd)
-    return render(request, "tracker/dvd_form.html", {"form": form, "title": "Add a DVD"})
+    return render(request, "tracker/dvd_form.html", {"form": form, "title": "Add a DVD", "tmdb": search})
 
 
 @require_http_methods(["GET", "POST"])

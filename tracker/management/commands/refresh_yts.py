@@ -4,6 +4,7 @@ from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tracker.management.progress import ProgressBar
 from tracker.models import DVD
 
 DEFAULT_MAX_AGE_HOURS = 168  # one week, as in the spec's batch example
@@ -40,9 +41,10 @@ class Command(BaseCommand):
             return
 
         outcomes = Counter()
-        for done, imdb_id in enumerate(imdb_ids, start=1):
+        progress = ProgressBar(self.stdout, len(imdb_ids), enabled=self.verbosity >= 1)
+        for imdb_id in imdb_ids:
             outcomes[self.refresh_one(imdb_id, force)] += 1
-            self.show_progress(done, len(imdb_ids))
+            progress.step()
         self.stdout.write(
             f"Refreshed: {outcomes['refreshed']}, unchanged: {outcomes['unchanged']}, "
             f"no torrents: {outcomes['no torrents']}, failed: {outcomes['failed']} "
@@ -70,12 +72,3 @@ class Command(BaseCommand):
     def log(self, message):
         if self.verbosity >= 2:
             self.stdout.write(message)
-
-    def show_progress(self, done, total):
-        if not self.stdout.isatty() or self.verbosity < 1:
-            return
-        width = 30
-        filled = width * done // total
-        self.stdout.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", ending="")
-        if done == total:
-            self.stdout.write("")
