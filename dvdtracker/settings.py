@@ -147,3 +147,23 @@ TMDB_API_TIMEOUT = env_int("TMDB_API_TIMEOUT", 10)  # seconds
 TMDB_MAX_RETRIES = env_int("TMDB_MAX_RETRIES", 3)
 TMDB_MAX_RESPONSE_BYTES = env_int("TMDB_MAX_RESPONSE_BYTES", 1_000_000)
 TMDB_SEARCH_CACHE_TIMEOUT = env_int("TMDB_SEARCH_CACHE_TIMEOUT", 86400)  # 1 day
+
+# --- Background work ------------------------------------------------------------------
+# With REDIS_URL, Celery workers on Redis do background refreshes and the nightly batch.
+# Without it there is no worker: batch work runs inline and the detail page's background
+# refresh runs on a small pool of threads in the web process.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL or "memory://"
+BACKGROUND_REFRESH = env_str("BACKGROUND_REFRESH") or ("celery" if CELERY_BROKER_URL != "memory://" else "threads")
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
+CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the message to be re-run
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+YTS_BATCH_REFRESH_CRON = env_str("YTS_BATCH_REFRESH_CRON", "30 4 * * *")  # minute hour day month weekday
+YTS_BATCH_CONCURRENCY = env_int("YTS_BATCH_CONCURRENCY", 8)
+YTS_MAX_REQUESTS_PER_SECOND = env_int("YTS_MAX_REQUESTS_PER_SECOND", 5)  # 0: no limit
+YTS_BACKGROUND_THREADS = env_int("YTS_BACKGROUND_THREADS", 2)
+# After a failed refresh, pages wait this long before trying YTS again in the background.
+YTS_FAILURE_BACKOFF_SECONDS = env_int("YTS_FAILURE_BACKOFF_SECONDS", 300)

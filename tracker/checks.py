@@ -4,6 +4,7 @@
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 
+from dvdtracker.celery import cron
 from tracker.services.http import base_url_problem, split_base_urls
 
 POSITIVE_INT_SETTINGS = (
@@ -16,8 +17,16 @@ POSITIVE_INT_SETTINGS = (
     "TMDB_API_TIMEOUT",
     "TMDB_MAX_RESPONSE_BYTES",
     "TMDB_SEARCH_CACHE_TIMEOUT",
+    "YTS_BATCH_CONCURRENCY",
+    "YTS_BACKGROUND_THREADS",
 )
-NON_NEGATIVE_INT_SETTINGS = ("YTS_MAX_RETRIES", "YTS_REFRESH_MIN_INTERVAL", "TMDB_MAX_RETRIES")
+NON_NEGATIVE_INT_SETTINGS = (
+    "YTS_MAX_RETRIES",
+    "YTS_REFRESH_MIN_INTERVAL",
+    "TMDB_MAX_RETRIES",
+    "YTS_MAX_REQUESTS_PER_SECOND",
+    "YTS_FAILURE_BACKOFF_SECONDS",
+)
 
 
 def _is_int(value, minimum):
@@ -43,6 +52,17 @@ def check_integration_settings(app_configs, **kwargs):
     errors += _base_url_errors("YTS_API_BASE_URL") + _base_url_errors("TMDB_API_BASE_URL")
     if not settings.YTS_DEFAULT_QUALITIES:
         errors.append(Error("YTS_DEFAULT_QUALITIES lists no quality.", id="tracker.E003"))
+    try:
+        cron(settings.YTS_BATCH_REFRESH_CRON)
+    except ValueError as exc:
+        errors.append(Error(f"YTS_BATCH_REFRESH_CRON: {exc}.", id="tracker.E004"))
+    if settings.BACKGROUND_REFRESH not in ("celery", "threads"):
+        errors.append(
+            Error(
+                f"BACKGROUND_REFRESH must be 'celery' or 'threads', not {settings.BACKGROUND_REFRESH!r}.",
+                id="tracker.E005",
+            )
+        )
     return errors
 
 

@@ -4,12 +4,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from tracker.locks import film_lock
 from tracker.validators import FIRST_FILM_YEAR, latest_release_year, validate_imdb_id
 
 # Posters are shown only from TMDB's image CDN: any other URL could track the viewer.
@@ -30,6 +31,23 @@ SORT_ORDERINGS = {
     "added": ("created_at", "pk"),
     "-added": ("-created_at", "-pk"),
 }
+
+
+YTS_FIELDS = ["yts_data", "yts_last_updated", "yts_torrent_count", "yts_last_error", "yts_last_error_at"]
+FAILURE_FIELDS = ["yts_last_error", "yts_last_error_at"]
+
+
+def yts_values(outcome, now):
+    """The columns a fetch outcome writes: all of them for a torrent list, the failure ones for an error."""
+    if isinstance(outcome, Exception):
+        return {"yts_last_error": str(outcome)[:FAILURE_REASON_MAX_LENGTH], "yts_last_error_at": now}
+    return {
+        "yts_data": outcome,
+        "yts_last_updated": now,
+        "yts_torrent_count": len(outcome),
+        "yts_last_error": "",
+        "yts_last_error_at": None,
+    }
 
 
 class DVDQuerySet(models.QuerySet):
@@ -55,10 +73,37 @@ class DVDQuerySet(models.QuerySet):
     def with_imdb_id(self):
         return self.exclude(imdb_id="")
 
-    def stale(self, max_age_hours):
+    def stale(self, max_age_hours=None):
         """DVDs whose torrents were never fetched, or fetched over max_age_hours ago."""
+        if max_age_hours is None:
+            max_age_hours = settings.YTS_MAX_DATA_AGE_HOURS
         cutoff = timezone.now() - timedelta(hours=max_age_hours)
         return self.filter(Q(yts_last_updated__isnull=True) | Q(yts_last_updated__lt=cutoff))
+
+    def store_yts_outcomes(self, outcomes, now):
+        """Write fetch outcomes ({imdb_id: torrent list or YTSError}) to every DVD of those films.
+
+        Only the YTS columns are written, by primary key, so an edit saved meanwhile survives;
+        a failure writes only the failure columns, so good torrents and their time are kept.
+        """
+        successes, failures = [], []
+        for pk, imdb_id in self.filter(imdb_id__in=list(outcomes)).values_list("pk", "imdb_id"):
+            outcome = outcomes[imdb_id]
+            rows = failures if isinstance(outcome, Exception) else successes
+            rows.append(self.model(pk=pk, **yts_values(outcome, now)))
+        with transaction.atomic():
+            self.model.objects.bulk_update(successes, YTS_FIELDS, batch_size=500)
+            self.model.objects.bulk_update(failures, FAILURE_FIELDS, batch_size=500)
+
+    def refresh_if_stale(self, imdb_id, max_age_hours=None):
+        """Refresh a film unless it is fresh or being refreshed elsewhere: 'refreshed', 'failed', 'fresh' or 'busy'."""
+        with film_lock(imdb_id, wait=False) as lock:
+            if not lock.acquired:
+                return "busy"
+            dvd = self.filter(imdb_id=imdb_id).stale(max_age_hours).first()
+            if dvd is None:
+                return "fresh"
+            return "refreshed" if dvd.fetch_and_store_yts() else "failed"
 
 
 class DiskType(models.TextChoices):
@@ -190,38 +235,47 @@ class DVD(models.Model):
         # With Redis down, django-redis's IGNORE_EXCEPTIONS makes add() answer None: let the refresh run.
         return cache.add(f"yts:refresh-slot:{self.pk}", True, timeout=interval) is not False
 
+    def wants_background_refresh(self):
+        """Stale or never fetched, and not failed within the last YTS_FAILURE_BACKOFF_SECONDS."""
+        if not self.imdb_id or self.is_yts_data_fresh():
+            return False
+        backoff = timedelta(seconds=settings.YTS_FAILURE_BACKOFF_SECONDS)
+        return not (self.yts_last_error_at and timezone.now() - self.yts_last_error_at < backoff)
+
     def refresh_yts_data(self, *, force=False):
         """Fetch torrents from YTS and store them; False if there is no IMDb id or YTS failed.
 
         A failure keeps the stored torrents and their timestamp and records the reason.
         `force` skips the cache (the person pressed Refresh). Every DVD with the same
-        IMDb id, whoever owns it, is updated from the one answer.
+        IMDb id, whoever owns it, is updated from the one answer, and simultaneous
+        refreshes of one film share one upstream call through the film's lock.
         """
         if not self.imdb_id:
             return False
+        started = timezone.now()
+        with film_lock(self.imdb_id, wait=True) as lock:
+            if lock.waited:
+                # Another refresh of this film ran while we waited: its answer is ours too.
+                self.refresh_from_db(fields=YTS_FIELDS)
+                if self.yts_last_updated and self.yts_last_updated >= started:
+                    return True
+                if self.yts_last_error_at and self.yts_last_error_at >= started:
+                    return False
+            return self.fetch_and_store_yts(force=force)
+
+    def fetch_and_store_yts(self, *, force=False):
+        """One fetch and one write, without the lock (callers hold it)."""
         from tracker.services import YTSError, YTSService
 
         try:
-            torrents = YTSService().fetch_quality_torrents(self.imdb_id, use_cache=not force)
+            outcome = YTSService().fetch_quality_torrents(self.imdb_id, use_cache=not force)
         except YTSError as exc:
-            self._store_yts_fields(
-                yts_last_error=str(exc)[:FAILURE_REASON_MAX_LENGTH], yts_last_error_at=timezone.now()
-            )
-            return False
-        self._store_yts_fields(
-            yts_data=torrents,
-            yts_last_updated=timezone.now(),
-            yts_torrent_count=len(torrents),
-            yts_last_error="",
-            yts_last_error_at=None,
-        )
-        return True
-
-    def _store_yts_fields(self, **values):
-        # A queryset update writes only these columns, so an edit saved meanwhile survives.
-        DVD.objects.filter(imdb_id=self.imdb_id).update(**values)
-        for field, value in values.items():
+            outcome = exc
+        now = timezone.now()
+        DVD.objects.store_yts_outcomes({self.imdb_id: outcome}, now)
+        for field, value in yts_values(outcome, now).items():
             setattr(self, field, value)
+        return not isinstance(outcome, YTSError)
 
     def has_torrents(self):
         """Check if this DVD has any torrents available (may call YTS; for the shell, not templates)."""

@@ -76,3 +76,27 @@ function refreshYtsData(dvdId) {
 function fetchImdbId(dvdId) {
   return runButton("fetch-imdb-btn", "fetch-imdb-result", "Fetching...", "/dvd/" + dvdId + "/fetch-imdb/");
 }
+
+/* A DVD never looked up shows "Looking for torrents…" while a background refresh runs:
+   look again twice, a few seconds apart, and swap in the torrent section when it is ready. */
+async function pollPendingTorrents(attemptsLeft) {
+  const section = document.getElementById("torrents-section");
+  if (!section || !document.getElementById("yts-pending") || attemptsLeft <= 0) {
+    return;
+  }
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  try {
+    const response = await fetch(window.location.href, {credentials: "same-origin"});
+    const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    const fresh = page.getElementById("torrents-section");
+    if (response.ok && fresh && !page.getElementById("yts-pending")) {
+      section.replaceChildren(...fresh.childNodes);
+      return;
+    }
+  } catch (error) {
+    /* keep the message; the next attempt or a reload will show the torrents */
+  }
+  return pollPendingTorrents(attemptsLeft - 1);
+}
+
+document.addEventListener("DOMContentLoaded", () => pollPendingTorrents(2));

@@ -21,6 +21,7 @@ from tracker.services.http import (
     shared_client,
     split_base_urls,
 )
+from tracker.services.pacing import wait_for_turn
 
 logger = logging.getLogger("tracker.services")
 
@@ -246,6 +247,7 @@ class YTSService:
             cached = cache.get(key)
             if cached is not None:
                 return cached
+        wait_for_turn("yts", settings.YTS_MAX_REQUESTS_PER_SECOND)
         try:
             torrents = [t.as_dict() for t in self.client.movie_torrents(imdb_id)]
         except YTSError as exc:

@@ -4,6 +4,7 @@ import pytest
 import responses
 from django.core.cache import cache
 
+from tracker import background
 from tracker.tests.factories import DVDFactory, UserFactory
 
 YTS_LIST_URL = "https://yts.mx/api/v2/list_movies.json"
@@ -23,9 +24,19 @@ def _isolated_settings(settings):
     settings.YTS_API_BASE_URL = "https://yts.mx/api/v2"
     settings.YTS_MAX_RETRIES = 0
     settings.YTS_REFRESH_MIN_INTERVAL = 30
+    settings.YTS_MAX_REQUESTS_PER_SECOND = 0  # pacing has its own tests
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def background_refreshes(monkeypatch):
+    """Background refreshes are recorded, not run: a test sees what a page queued."""
+    queued = []
+    monkeypatch.setattr(background, "run_in_thread", queued.append)
+    monkeypatch.setattr(background, "enqueue_task", queued.append)
+    return queued
 
 
 @pytest.fixture

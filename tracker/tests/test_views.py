@@ -229,12 +229,43 @@ def test_detail_says_when_yts_has_no_torrents(signed_in, dvd):
     assert "No torrents available for this movie on YTS." in signed_in.get(dvd.get_absolute_url()).content.decode()
 
 
-def test_detail_refreshes_stale_data(signed_in, dvd, http_mock):
-    """Stale data is refreshed on view, as in the spec's cache flow."""
-    stored(dvd, [], age=timedelta(hours=30))
-    http_mock.get(YTS_LIST_URL, json=payloads.FULL_FILM)
+def test_stale_page_renders_stored_data_and_queues_a_refresh(signed_in, dvd, background_refreshes):
+    """Stale data is shown at once and a background refresh is queued; YTS is not asked (responses would fail)."""
+    stored(dvd, [payloads.torrent()], age=timedelta(hours=30))
     response = signed_in.get(dvd.get_absolute_url())
-    assert len(response.context["torrents"]) == payloads.FULL_FILM_DEFAULT_QUALITY_COUNT
+    assert len(response.context["torrents"]) == 1
+    assert "Last updated:" in response.content.decode()
+    assert background_refreshes == [dvd.imdb_id]
+
+
+def test_never_fetched_page_says_it_is_looking(signed_in, dvd, background_refreshes):
+    """A DVD never looked up shows 'Looking for torrents…' and queues the lookup."""
+    content = signed_in.get(dvd.get_absolute_url()).content.decode()
+    assert 'id="yts-pending"' in content
+    assert "Looking for torrents…" in content
+    assert background_refreshes == [dvd.imdb_id]
+
+
+def test_a_film_is_queued_once_for_many_visits(signed_in, dvd, background_refreshes):
+    """Many visits to a stale DVD within a minute queue one refresh."""
+    for _ in range(5):
+        signed_in.get(dvd.get_absolute_url())
+    assert background_refreshes == [dvd.imdb_id]
+
+
+def test_fresh_page_queues_nothing(signed_in, dvd, background_refreshes):
+    """Fresh data is shown as it is, with nothing queued."""
+    stored(dvd, [payloads.torrent()])
+    signed_in.get(dvd.get_absolute_url())
+    assert background_refreshes == []
+
+
+def test_a_recent_failure_is_not_retried_on_every_visit(signed_in, dvd, background_refreshes, http_mock):
+    """Within YTS_FAILURE_BACKOFF_SECONDS of a failed refresh, visits queue nothing."""
+    http_mock.get(YTS_LIST_URL, status=500)
+    dvd.refresh_yts_data()
+    signed_in.get(dvd.get_absolute_url())
+    assert background_refreshes == []
 
 
 def test_detail_with_fresh_data_asks_yts_nothing(signed_in, dvd):
@@ -256,6 +287,7 @@ def test_detail_keeps_torrents_and_says_the_refresh_failed(signed_in, dvd, http_
     """After a timeout, a 500, HTML or status:error, the old torrents stay and the page says the refresh failed."""
     stored(dvd, [payloads.torrent()], age=timedelta(hours=30))
     http_mock.get(YTS_LIST_URL, **failure)
+    dvd.refresh_yts_data()
     content = signed_in.get(dvd.get_absolute_url()).content.decode()
     assert "Bluray 1080p x264" in " ".join(content.split())
     assert "The last refresh failed" in content

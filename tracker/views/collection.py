@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from tracker import background
 from tracker.forms import CollectionFilterForm, DVDForm
 from tracker.models import DVD
 from tracker.services.tmdb import TMDBService
@@ -36,8 +37,9 @@ def dvd_list(request):
 
 def dvd_detail(request, pk):
     dvd = get_object_or_404(DVD.objects.for_user(request.user), pk=pk)
-    if dvd.imdb_id and not dvd.is_yts_data_fresh() and dvd.claim_refresh_slot():
-        dvd.refresh_yts_data()
+    # Stale-while-revalidate: show what is stored now, refresh for the next visit.
+    if dvd.wants_background_refresh():
+        background.refresh_in_background(dvd.imdb_id)
     return render(
         request,
         "tracker/dvd_detail.html",

@@ -1,0 +1,33 @@
+"""The Celery app: `celery -A dvdtracker worker` and `celery -A dvdtracker beat`."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvdtracker.settings")
+
+app = Celery("dvdtracker")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+def cron(expression):
+    """A crontab from 'minute hour day month weekday'; ValueError when it is not that."""
+    fields = expression.split()
+    if len(fields) != 5:
+        raise ValueError(f"{expression!r} is not five cron fields (minute hour day month weekday)")
+    minute, hour, day_of_month, month_of_year, day_of_week = fields
+    return crontab(minute, hour, day_of_week, day_of_month, month_of_year)
+
+
+@app.on_after_finalize.connect
+def schedule_nightly_batch(sender, **kwargs):
+    from django.conf import settings
+
+    sender.conf.beat_schedule = {
+        "refresh-stale-yts": {
+            "task": "tracker.tasks.refresh_stale_films",
+            "schedule": cron(settings.YTS_BATCH_REFRESH_CRON),
+        }
+    }

@@ -1,0 +1,70 @@
+"""Start a refresh of a stale film without making the page wait for it.
+
+With a broker (REDIS_URL) the refresh is a Celery task that any worker may run. With the
+embedded default there is no worker, so it runs on a small pool of threads in this process.
+Either way a film is queued at most once per minute, and the refresh itself re-checks
+freshness under the film's lock, so a stampede of visitors makes one upstream call.
+"""
+
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connections
+
+logger = logging.getLogger("tracker.background")
+QUEUED_MARKER_SECONDS = 60
+MAX_PENDING_THREAD_REFRESHES = 100
+
+_pool = None
+_pool_guard = threading.Lock()
+_pending = threading.BoundedSemaphore(MAX_PENDING_THREAD_REFRESHES)
+
+
+def refresh_in_background(imdb_id):
+    """Queue a refresh of the film unless one was queued in the last minute; returns at once."""
+    if cache.add(f"yts:queued:{imdb_id}", True, timeout=QUEUED_MARKER_SECONDS) is False:
+        return False
+    if settings.BACKGROUND_REFRESH == "celery":
+        enqueue_task(imdb_id)
+    else:
+        run_in_thread(imdb_id)
+    return True
+
+
+def enqueue_task(imdb_id):
+    from tracker.tasks import refresh_film
+
+    try:
+        refresh_film.delay(imdb_id)
+    except Exception:  # a broker outage must not break the page; the nightly batch catches up
+        logger.exception("Could not queue a refresh of %s", imdb_id)
+
+
+def run_in_thread(imdb_id):
+    if not _pending.acquire(blocking=False):
+        logger.warning("Background refresh pool is full; %s will be refreshed later", imdb_id)
+        return
+    _thread_pool().submit(_refresh_in_thread, imdb_id)
+
+
+def _thread_pool():
+    global _pool
+    with _pool_guard:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(settings.YTS_BACKGROUND_THREADS, thread_name_prefix="yts-refresh")
+        return _pool
+
+
+def _refresh_in_thread(imdb_id):
+    from tracker.models import DVD
+
+    try:
+        DVD.objects.refresh_if_stale(imdb_id)
+    except Exception:
+        logger.exception("Background refresh of %s failed", imdb_id)
+    finally:
+        _pending.release()
+        connections.close_all()  # this thread's connections; the pool thread may idle for hours

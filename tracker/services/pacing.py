@@ -1,0 +1,34 @@
+"""A global pace for upstream calls (YTS_MAX_REQUESTS_PER_SECOND), with the `limits` library.
+
+With REDIS_URL the window lives in Redis, so every process and worker shares one pace;
+otherwise it is per process.
+"""
+
+import logging
+import time
+from functools import cache
+
+from django.conf import settings
+from limits import RateLimitItemPerSecond, storage, strategies
+
+logger = logging.getLogger("tracker.services")
+MAX_SLEEP_SECONDS = 1.0
+
+
+@cache
+def _limiter(storage_uri):
+    return strategies.MovingWindowRateLimiter(storage.storage_from_string(storage_uri))
+
+
+def wait_for_turn(service, per_second):
+    """Block until one more call to `service` fits within `per_second` (0 means no limit)."""
+    if not per_second:
+        return
+    limiter = _limiter(settings.REDIS_URL or "memory://")
+    item = RateLimitItemPerSecond(per_second)
+    try:
+        while not limiter.hit(item, "upstream", service):
+            reset_at = limiter.get_window_stats(item, "upstream", service).reset_time
+            time.sleep(min(max(reset_at - time.time(), 0.01), MAX_SLEEP_SECONDS))
+    except Exception as exc:  # the pace is a courtesy: a Redis outage must not stop refreshes
+        logger.warning("Rate limiter unavailable (%s); calling %s unpaced", type(exc).__name__, service)
