@@ -23,7 +23,7 @@ function showAlert(container, kind, iconName, message, withReload) {
     alert.append(reload);
   }
   container.replaceChildren(alert);
-  container.style.display = "block";
+  container.hidden = false;
 }
 
 /* POSTs to an endpoint and resolves to its JSON, or to a {success:false,error} of our own. */
@@ -99,4 +99,16 @@ async function pollPendingTorrents(attemptsLeft) {
   return pollPendingTorrents(attemptsLeft - 1);
 }
 
-document.addEventListener("DOMContentLoaded", () => pollPendingTorrents(2));
+/* The spec's inline onclick handlers, moved here so the Content-Security-Policy can forbid inline script. */
+function bindButton(buttonId, handler) {
+  const button = document.getElementById(buttonId);
+  if (button) {
+    button.addEventListener("click", () => handler(button.dataset.dvdId));
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  bindButton("refresh-yts-btn", refreshYtsData);
+  bindButton("fetch-imdb-btn", fetchImdbId);
+  pollPendingTorrents(2);
+});

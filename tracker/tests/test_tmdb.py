@@ -179,7 +179,7 @@ def test_fetch_imdb_shows_the_button_when_tmdb_is_configured(signed_in, tmdb_onl
     """The detail page offers Auto-fetch IMDB ID with the spec's id and handler."""
     content = signed_in.get(tmdb_only.get_absolute_url()).content.decode()
     assert 'id="fetch-imdb-btn"' in content
-    assert f'onclick="fetchImdbId({tmdb_only.pk})"' in content
+    assert f'data-dvd-id="{tmdb_only.pk}"' in content  # app.js binds it to fetchImdbId
 
 
 @pytest.mark.django_db

@@ -205,7 +205,7 @@ def test_detail_lists_torrents_with_the_specs_text_and_attributes(signed_in, dvd
     stored(dvd, [payloads.torrent()])
     content = signed_in.get(dvd.get_absolute_url()).content.decode()
     assert 'id="refresh-yts-btn"' in content
-    assert f'onclick="refreshYtsData({dvd.pk})"' in content
+    assert f'data-dvd-id="{dvd.pk}"' in content  # app.js binds it to refreshYtsData (no inline script)
     assert 'id="yts-refresh-result"' in content
     assert 'title="Size: 2.1 GB, Seeds: 150, Peers: 10"' in content
     assert 'target="_blank"' in content
