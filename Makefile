@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check bench clean
+.PHONY: run test lint check bench clean prod prod-stop prod-status
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,21 @@ lint: $(VENV)/.dev
 check: $(VENV)/.dev
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
+
+## The production topology on loopback: 2 gunicorn (:8001, :8002), 2 Celery workers, beat (scripts/prod.sh)
+prod: $(VENV)/.runtime
+	bash scripts/prod.sh start
+
+prod-stop:
+	bash scripts/prod.sh stop
+
+prod-status:
+	bash scripts/prod.sh status
+
+## The issue-9 benchmarks: gunicorn on PostgreSQL + Redis when they answer (SQLite otherwise), against the
+## local fake YTS; prints a table, writes bench/results/latest.json, fails when a bound is not met
+bench: $(VENV)/.runtime
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -7,3 +7,5 @@ class TrackerConfig(AppConfig):
 
     def ready(self):
         from tracker import checks  # noqa: F401  (registers the settings checks)
+        from tracker.ops import celery_hooks  # noqa: F401  (request ids and logging in the workers)
+        from tracker.ops import checks as ops_checks  # noqa: F401  (registers the production checks)

@@ -19,6 +19,9 @@ POSITIVE_INT_SETTINGS = (
     "TMDB_SEARCH_CACHE_TIMEOUT",
     "YTS_BATCH_CONCURRENCY",
     "YTS_BACKGROUND_THREADS",
+    "IMPORT_MAX_UPLOAD_BYTES",
+    "IMPORT_MAX_ROWS",
+    "IMPORT_JOB_RETENTION_DAYS",
 )
 NON_NEGATIVE_INT_SETTINGS = (
     "YTS_MAX_RETRIES",
@@ -26,6 +29,8 @@ NON_NEGATIVE_INT_SETTINGS = (
     "TMDB_MAX_RETRIES",
     "YTS_MAX_REQUESTS_PER_SECOND",
     "YTS_FAILURE_BACKOFF_SECONDS",
+    "TMDB_MAX_REQUESTS_PER_SECOND",
+    "IMPORT_MATCH_THRESHOLD",
 )
 
 
@@ -56,6 +61,7 @@ def check_integration_settings(app_configs, **kwargs):
         cron(settings.YTS_BATCH_REFRESH_CRON)
     except ValueError as exc:
         errors.append(Error(f"YTS_BATCH_REFRESH_CRON: {exc}.", id="tracker.E004"))
+    errors += _collector_errors()
     if settings.BACKGROUND_REFRESH not in ("celery", "threads"):
         errors.append(
             Error(
@@ -63,6 +69,17 @@ def check_integration_settings(app_configs, **kwargs):
                 id="tracker.E005",
             )
         )
+    return errors
+
+
+def _collector_errors():
+    from tracker.magnets import tracker_problem
+
+    errors = []
+    if isinstance(settings.IMPORT_MATCH_THRESHOLD, int) and settings.IMPORT_MATCH_THRESHOLD > 100:
+        errors.append(Error("IMPORT_MATCH_THRESHOLD is a percentage: at most 100.", id="tracker.E006"))
+    for problem in filter(None, map(tracker_problem, settings.YTS_MAGNET_TRACKERS)):
+        errors.append(Error(f"YTS_MAGNET_TRACKERS: {problem}.", id="tracker.E007"))
     return errors
 
 

@@ -5,6 +5,11 @@ from tracker.models import DVD
 
 class DVDForm(forms.ModelForm):
     poster_url = forms.URLField(label="Poster URL", max_length=500, required=False, assume_scheme="https")
+    # The add/edit page groups these under "Your copy" and every other field under "The film".
+    COPY_FIELDS = (
+        "disk_type", "media_type", "status", "storage_box", "box_set_name", "barcode", "is_unwatched", "is_unopened",
+        "notes",
+    )  # fmt: skip
 
     class Meta:
         model = DVD
@@ -20,6 +25,7 @@ class DVDForm(forms.ModelForm):
             "is_unopened",
             "imdb_id",
             "tmdb_id",
+            "barcode",
             "director",
             "genres",
             "runtime",
@@ -40,6 +46,20 @@ class DVDForm(forms.ModelForm):
             if not isinstance(widget, forms.CheckboxInput):
                 widget.attrs["class"] = "form-select" if isinstance(widget, forms.Select) else "form-control"
 
+    @property
+    def film_fields(self):
+        """The fields describing the film, in form order."""
+        return [field for field in self if field.name not in self.COPY_FIELDS]
+
+    @property
+    def copy_fields(self):
+        """The fields describing the owner's copy: inputs, then the tick boxes side by side, then the notes."""
+
+        def place(field):
+            return 2 if field.name == "notes" else int(isinstance(field.field.widget, forms.CheckboxInput))
+
+        return sorted((field for field in self if field.name in self.COPY_FIELDS), key=place)
+
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
         if not name:
@@ -49,6 +69,10 @@ class DVDForm(forms.ModelForm):
     def clean_imdb_id(self):
         # People paste ids from IMDb URLs in any case, with spaces around them.
         return self.cleaned_data["imdb_id"].strip().lower()
+
+    def clean_barcode(self):
+        # Barcodes are often typed with the spaces and dashes printed under the bars.
+        return "".join(ch for ch in self.cleaned_data["barcode"] if ch not in " -")
 
     def clean_tmdb_id(self):
         tmdb_id = self.cleaned_data["tmdb_id"]

@@ -19,3 +19,10 @@ FIRST_FILM_YEAR = 1888  # Roundhay Garden Scene, the oldest surviving film.
 def latest_release_year():
     """Films are listed up to a year ahead of their release."""
     return timezone.now().year + 1
+
+# EAN-8, UPC-A (12), EAN-13 and GTIN-14: the barcodes printed on disc cases.
+validate_barcode = RegexValidator(
+    re.compile(r"^\d{8,14}$"),
+    message="Enter the barcode's 8 to 14 digits (EAN or UPC).",
+    code="invalid_barcode",
+)

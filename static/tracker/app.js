@@ -112,3 +112,20 @@ document.addEventListener("DOMContentLoaded", () => {
   bindButton("fetch-imdb-btn", fetchImdbId);
   pollPendingTorrents(2);
 });
+
+/* Tell the server the browser's time zone (IANA name), so times such as "Last updated" are shown
+   in local time from the next page on (tracker/timezones.py reads the cookie). */
+function rememberTimeZone() {
+  let zone = "";
+  try {
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  } catch (unsupported) {
+    return;
+  }
+  if (!/^[A-Za-z0-9_+\-\/]{1,64}$/.test(zone) || document.cookie.split("; ").includes("tz=" + zone)) {
+    return;
+  }
+  document.cookie = "tz=" + zone + "; path=/; max-age=31536000; SameSite=Lax";
+}
+
+rememberTimeZone();

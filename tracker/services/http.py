@@ -17,6 +17,8 @@ from django.conf import settings
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from tracker.ops.metrics import instrument_upstream
+
 logger = logging.getLogger("tracker.services")
 
 LOOPBACK_HOSTS = {"localhost"}
@@ -65,6 +67,22 @@ def split_base_urls(value):
     return [item.strip().rstrip("/") for item in items if item.strip()]
 
 
+def _is_timeout(exc):
+    # With a Retry adapter, requests reports an exhausted read timeout as a ConnectionError
+    # wrapping urllib3's MaxRetryError; the user should still hear "did not answer".
+    if isinstance(exc, requests.Timeout):
+        return True
+    cause = exc.args[0] if exc.args else None
+    if not isinstance(cause, urllib3.exceptions.MaxRetryError):
+        return False
+    reason = cause.reason
+    # urllib3's NewConnectionError (refused, unknown host) subclasses ConnectTimeoutError for history's sake.
+    return isinstance(reason, urllib3.exceptions.ReadTimeoutError) or (
+        isinstance(reason, urllib3.exceptions.ConnectTimeoutError)
+        and not isinstance(reason, urllib3.exceptions.NewConnectionError)
+    )
+
+
 class CappedRetry(Retry):
     """urllib3's Retry, with the wait a server may ask for through Retry-After capped."""
 
@@ -107,6 +125,7 @@ class JSONClient:
         self.max_response_bytes = max_response_bytes
         self.session = build_session(max_retries, self.backoff_factor)
 
+    @instrument_upstream  # counts each call by service and outcome, for /metrics
     def get_json(self, url, params=None, headers=None):
         """The decoded JSON body of a GET, or Unavailable / BadResponse."""
         try:
@@ -114,9 +133,9 @@ class JSONClient:
             response = self.session.get(
                 url, params=params, headers=headers, timeout=self.timeout, stream=True, allow_redirects=False
             )
-        except requests.Timeout as exc:
-            raise self.Unavailable(f"{self.service_name} did not answer within {self.timeout} s") from exc
         except requests.RequestException as exc:
+            if _is_timeout(exc):
+                raise self.Unavailable(f"{self.service_name} did not answer within {self.timeout} s") from exc
             raise self.Unavailable(f"{self.service_name} could not be reached ({type(exc).__name__})") from exc
         with response:
             self._check_status(response)

@@ -1,4 +1,5 @@
-"""A global pace for upstream calls (YTS_MAX_REQUESTS_PER_SECOND), with the `limits` library.
+"""Rate limits with the `limits` library: a global pace for upstream calls (YTS_MAX_REQUESTS_PER_SECOND),
+and a per-user allowance for the AJAX endpoints (ENDPOINT_RATE_LIMIT_PER_MINUTE).
 
 With REDIS_URL the window lives in Redis, so every process and worker shares one pace;
 otherwise it is per process.
@@ -9,7 +10,7 @@ import time
 from functools import cache
 
 from django.conf import settings
-from limits import RateLimitItemPerSecond, storage, strategies
+from limits import RateLimitItemPerMinute, RateLimitItemPerSecond, storage, strategies
 
 logger = logging.getLogger("tracker.services")
 MAX_SLEEP_SECONDS = 1.0
@@ -20,11 +21,16 @@ def _limiter(storage_uri):
     return strategies.MovingWindowRateLimiter(storage.storage_from_string(storage_uri))
 
 
+def shared_limiter():
+    """The moving-window limiter, in Redis when REDIS_URL is set (shared by every process)."""
+    return _limiter(settings.REDIS_URL or "memory://")
+
+
 def wait_for_turn(service, per_second):
     """Block until one more call to `service` fits within `per_second` (0 means no limit)."""
     if not per_second:
         return
-    limiter = _limiter(settings.REDIS_URL or "memory://")
+    limiter = shared_limiter()
     item = RateLimitItemPerSecond(per_second)
     try:
         while not limiter.hit(item, "upstream", service):
@@ -32,3 +38,15 @@ def wait_for_turn(service, per_second):
             time.sleep(min(max(reset_at - time.time(), 0.01), MAX_SLEEP_SECONDS))
     except Exception as exc:  # the pace is a courtesy: a Redis outage must not stop refreshes
         logger.warning("Rate limiter unavailable (%s); calling %s unpaced", type(exc).__name__, service)
+
+
+def allow_endpoint_call(user_id):
+    """False once the user has made ENDPOINT_RATE_LIMIT_PER_MINUTE calls to the AJAX endpoints in a minute."""
+    per_minute = settings.ENDPOINT_RATE_LIMIT_PER_MINUTE
+    if not per_minute:
+        return True
+    try:
+        return shared_limiter().hit(RateLimitItemPerMinute(per_minute), "endpoint", str(user_id))
+    except Exception as exc:  # a Redis outage must not lock people out of their own buttons
+        logger.warning("Rate limiter unavailable (%s); endpoint call allowed", type(exc).__name__)
+        return True

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.cache import cache
 
+from tracker.ops.metrics import count_yts_cache_lookup
 from tracker.services.http import (
     BadResponse,
     JSONClient,
@@ -158,7 +159,9 @@ def parse_list_movies(payload, imdb_id, *, allowed_hosts, max_torrents):
     # query_term is a text search: only the film with this exact IMDb id is ours.
     movie = next((m for m in movies if isinstance(m, dict) and m.get("imdb_code") == imdb_id), None)
     if movie is None:
-        logger.info("YTS answered for %s with another film; treating it as not listed", imdb_id)
+        logger.info(
+            "YTS answered for %s with another film; treating it as not listed", imdb_id, extra={"imdb_id": imdb_id}
+        )
         return []
     raw_torrents = movie.get("torrents")
     if not raw_torrents:
@@ -221,7 +224,7 @@ class YTSClient(JSONClient):
                     payload, imdb_id, allowed_hosts=self.allowed_hosts, max_torrents=self.max_torrents
                 )
             except YTSError as exc:
-                logger.info("YTS mirror %s failed for %s: %s", base_url, imdb_id, exc)
+                logger.info("YTS mirror %s failed for %s: %s", base_url, imdb_id, exc, extra={"imdb_id": imdb_id})
                 error = exc
         raise error
 
@@ -245,17 +248,18 @@ class YTSService:
         key = cache_key(imdb_id)
         if use_cache:
             cached = cache.get(key)
+            count_yts_cache_lookup(hit=cached is not None)
             if cached is not None:
                 return cached
         wait_for_turn("yts", settings.YTS_MAX_REQUESTS_PER_SECOND)
         try:
             torrents = [t.as_dict() for t in self.client.movie_torrents(imdb_id)]
         except YTSError as exc:
-            logger.warning("YTS fetch failed for %s: %s", imdb_id, exc)
+            logger.warning("YTS fetch failed for %s: %s", imdb_id, exc, extra={"imdb_id": imdb_id})
             raise
         timeout = settings.YTS_CACHE_TIMEOUT if torrents else settings.YTS_EMPTY_CACHE_TIMEOUT
         cache.set(key, torrents, timeout=timeout)
-        logger.info("YTS listed %d torrents for %s", len(torrents), imdb_id)
+        logger.info("YTS listed %d torrents for %s", len(torrents), imdb_id, extra={"imdb_id": imdb_id})
         return torrents
 
     def fetch_quality_torrents(self, imdb_id, qualities=None, *, use_cache=True):

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from tracker import background
 from tracker.forms import CollectionFilterForm, DVDForm
@@ -12,8 +12,11 @@ from tracker.services.tmdb import TMDBService
 from tracker.views.tmdb import add_page_search
 
 PAGE_SIZE = 24
+# The list page's two layouts (?view=): posters in a grid, or compact rows. The first is the default.
+LIST_VIEWS = ("grid", "list")
 
 
+@require_safe
 def dvd_list(request):
     filter_form = CollectionFilterForm(request.GET)
     filters = filter_form.filters()
@@ -22,6 +25,7 @@ def dvd_list(request):
     # Page links keep the filters; only the page number changes.
     query = request.GET.copy()
     query.pop("page", None)
+    view = request.GET.get("view") if request.GET.get("view") in LIST_VIEWS else LIST_VIEWS[0]
     return render(
         request,
         "tracker/dvd_list.html",
@@ -30,11 +34,22 @@ def dvd_list(request):
             "filter_form": filter_form,
             "filters": filters,
             "query_without_page": query.urlencode(),
+            "view": view,
+            "view_links": {name: _query_with(request.GET, view=name) for name in LIST_VIEWS},
             "has_any_dvd": page.paginator.count > 0 or DVD.objects.for_user(request.user).exists(),
         },
     )
 
 
+def _query_with(params, **changes):
+    """The query string with some parameters replaced (the layout switch keeps filters and page)."""
+    query = params.copy()
+    for name, value in changes.items():
+        query[name] = value
+    return query.urlencode()
+
+
+@require_safe
 def dvd_detail(request, pk):
     dvd = get_object_or_404(DVD.objects.for_user(request.user), pk=pk)
     # Stale-while-revalidate: show what is stored now, refresh for the next visit.
@@ -45,7 +60,7 @@ def dvd_detail(request, pk):
         "tracker/dvd_detail.html",
         {
             "dvd": dvd,
-            "torrents": dvd.get_cached_torrents() if dvd.imdb_id else [],
+            "torrents": dvd.displayable_torrents() if dvd.imdb_id else [],
             "can_fetch_imdb": TMDBService().is_configured,
         },
     )

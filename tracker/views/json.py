@@ -5,13 +5,15 @@ from functools import wraps
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 
+from tracker.services.pacing import allow_endpoint_call
+
 
 def json_error(message, status):
     return JsonResponse({"success": False, "error": message}, status=status)
 
 
 def json_endpoint(view):
-    """POST only, signed-in only, both answered as JSON errors rather than redirects or HTML."""
+    """POST only, signed-in only and rate-limited per user, answered as JSON errors rather than redirects or HTML."""
 
     @login_not_required
     @wraps(view)
@@ -22,6 +24,8 @@ def json_endpoint(view):
             response = json_error("This address only accepts POST requests.", 405)
             response["Allow"] = "POST"
             return response
+        if not allow_endpoint_call(request.user.pk):
+            return json_error("You are going a bit fast. Please wait a minute and try again.", 429)
         return view(request, *args, **kwargs)
 
     wrapper.json_endpoint = True  # read by the CSRF failure view

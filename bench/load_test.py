@@ -1,0 +1,215 @@
+"""Load test: 50 clients for 30 s against gunicorn on PostgreSQL + Redis, mixing list, detail,
+Refresh and edits, with the fake YTS failing 5% of calls after 200 ms. Then every row is checked.
+
+Passes when no request got an unexpected 5xx (the only 5xx allowed is the Refresh endpoint's
+documented 502 "Could not refresh from YTS", in its JSON shape) and no row was lost or corrupted.
+Run: `make load-test` (CI runs it with PostgreSQL and Redis; it refuses to run without them).
+"""
+
+import argparse
+import json
+import sys
+import threading
+import time
+from collections import Counter
+
+from bench import harness
+from fakes import FakeYTS
+
+USERS = 10
+DVDS_PER_USER = 40
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=30)
+    return parser.parse_args()
+
+
+def prepare(stack):
+    """Users, each with DVDs half fresh and half stale, and the edit form's base values per DVD."""
+    from bench.data import STALE_IDS, make_dvds
+
+    owners = []
+    for u in range(USERS):
+        user = harness.create_user(f"load{u}")
+        half = DVDS_PER_USER // 2
+        dvds = make_dvds(user, half, id_base=STALE_IDS + u * 1000, films=half, state="fresh", name_prefix=f"U{u} F")
+        dvds += make_dvds(user, half, id_base=STALE_IDS + u * 1000 + 500, state="stale", name_prefix=f"U{u} S")
+        owners.append((user, [dvd.pk for dvd in dvds]))
+    return owners
+
+
+def edit_form(pk, n):
+    return {
+        "name": f"Edited {pk} #{n}",
+        "release_year": "1999",
+        "disk_type": "dvd",
+        "media_type": "physical",
+        "status": "kept",
+        "notes": f"edit {n} of {pk}",
+        "imdb_id": "",
+    }
+
+
+class Client:
+    """One simulated person: browses their collection, opens DVDs, presses Refresh, edits DVDs they own."""
+
+    def __init__(self, index, base_url, cookies, pks, imdb_ids):
+        self.index, self.pks, self.imdb_ids = index, pks, imdb_ids
+        self.session = harness.HTTPSession(base_url, cookies)
+        self.acknowledged_edits = {}
+        self.unexpected = []
+
+    def plan(self, n):
+        pk = self.pks[(self.index * 7 + n) % len(self.pks)]
+        kind = n % 10
+        if kind < 3:
+            return "list", "GET", f"/?page={1 + n % 2}", None
+        if kind < 7:
+            return "detail", "GET", f"/dvd/{pk}/", None
+        if kind < 9:
+            return "refresh", "POST", f"/dvd/{pk}/refresh-yts/", {}
+        # Each client edits only DVDs no other client edits, so the last acknowledged edit must stick.
+        mine = self.pks[self.index % 5 :: 5]
+        target = mine[n % len(mine)]
+        form = edit_form(target, n)
+        form["imdb_id"] = self.imdb_ids[target]
+        return ("edit", target, form["notes"]), "POST", f"/dvd/{target}/edit/", form
+
+
+def run(clients_count, seconds, base_url, owners, imdb_ids):
+    clients = []
+    for i in range(clients_count):
+        user, pks = owners[i % len(owners)]
+        client = Client(i // len(owners), base_url, harness.signed_in_cookies(user), pks, imdb_ids)
+        client.session.get(f"/dvd/{pks[0]}/")  # sets the CSRF cookie, as a browser's first page does
+        clients.append(client)
+    result = harness.LoadResult("load", clients_count)
+    by_kind = Counter()
+    lock = threading.Lock()
+    barrier = threading.Barrier(clients_count + 1)
+
+    def loop(client):
+        barrier.wait()
+        deadline = time.monotonic() + seconds
+        n = 0
+        while time.monotonic() < deadline:
+            kind, method, path, form = client.plan(n)
+            n += 1
+            began = time.perf_counter()
+            try:
+                reply = client.session.request(method, path, form)
+            except OSError as exc:
+                with lock:
+                    result.errors += 1
+                    client.unexpected.append(f"{method} {path}: {exc}")
+                continue
+            elapsed = time.perf_counter() - began
+            label = kind[0] if isinstance(kind, tuple) else kind
+            with lock:
+                result.latencies.append(elapsed)
+                result.statuses[reply.status] += 1
+                by_kind[(label, reply.status)] += 1
+            if isinstance(kind, tuple) and reply.status == 302:
+                client.acknowledged_edits[kind[1]] = kind[2]
+            if reply.status >= 500 and not documented_502(label, reply):
+                client.unexpected.append(f"{method} {path}: HTTP {reply.status}")
+
+    threads = [threading.Thread(target=loop, args=(c,), daemon=True) for c in clients]
+    for thread in threads:
+        thread.start()
+    started = time.perf_counter()
+    barrier.wait()
+    for thread in threads:
+        thread.join(seconds + 120)
+    result.seconds = time.perf_counter() - started
+    return result, by_kind, clients
+
+
+def documented_502(kind, reply):
+    if kind != "refresh" or reply.status != 502:
+        return False
+    body = json.loads(reply.body)
+    return body.get("success") is False and body.get("error", "").startswith("Could not refresh from YTS")
+
+
+def check_rows(owners, before, clients):
+    """Every DVD still there, owned as before, with the last acknowledged edit and consistent torrent data."""
+    from tracker.models import DVD
+
+    problems = []
+    edits = {}
+    for client in clients:
+        edits.update(client.acknowledged_edits)
+    rows = {dvd.pk: dvd for dvd in DVD.objects.all()}
+    for pk, owner_id in before.items():
+        dvd = rows.get(pk)
+        if dvd is None:
+            problems.append(f"DVD {pk} was lost")
+            continue
+        if dvd.owner_id != owner_id:
+            problems.append(f"DVD {pk} changed owner")
+        if pk in edits and dvd.notes != edits[pk]:
+            problems.append(f"DVD {pk}: notes {dvd.notes!r}, last acknowledged edit {edits[pk]!r}")
+        data = dvd.yts_data
+        if data is not None and (not isinstance(data, list) or len(data) != dvd.yts_torrent_count):
+            problems.append(f"DVD {pk}: torrent data and count disagree")
+        if any(not str(t.get("url", "")).startswith("https://") for t in data or []):
+            problems.append(f"DVD {pk}: a stored link is not https")
+    if len(rows) != len(before):
+        problems.append(f"{len(rows)} DVDs after, {len(before)} before")
+    return problems, len(edits)
+
+
+def main():
+    args = parse_args()
+    stack = harness.detect_stack()
+    if not stack.uses_redis:
+        print("The load test needs PostgreSQL and Redis (as in production); neither answered.", file=sys.stderr)
+        return 2
+    harness.reset_stack(stack)
+    with FakeYTS(latency=0.2, failure_rate=0.05, seed=5) as fake:
+        env = harness.app_env(stack, fake.base_url)
+        harness.setup_django(env)
+        owners = prepare(stack)
+        from tracker.models import DVD
+
+        before = dict(DVD.objects.values_list("pk", "owner_id"))
+        imdb_ids = dict(DVD.objects.values_list("pk", "imdb_id"))
+        log_dir = harness.RESULTS_DIR / "load-test"
+        server = harness.start_gunicorn(env, log_dir / "gunicorn.log", workers=2, threads=8)
+        worker = harness.start_celery_worker(env, log_dir / "celery.log", concurrency=4)
+        try:
+            result, by_kind, clients = run(args.clients, args.seconds, server.base_url, owners, imdb_ids)
+        finally:
+            server.stop()
+            worker.stop()
+            harness.purge_celery_queue()
+        problems, edited = check_rows(owners, before, clients)
+    unexpected = [line for client in clients for line in client.unexpected]
+    summary = result.summary() | {
+        "by_kind": {f"{kind} {status}": n for (kind, status), n in sorted(by_kind.items())},
+        "upstream_calls": fake.calls,
+        "dvds_checked": len(before),
+        "dvds_edited": edited,
+        "unexpected_5xx_or_errors": len(unexpected),
+        "row_problems": len(problems),
+        "stack": stack.label,
+    }
+    print(json.dumps(summary, indent=2))
+    for line in (unexpected + problems)[:20]:
+        print("PROBLEM:", line, file=sys.stderr)
+    ok = not unexpected and not problems and result.requests > 0
+    verdict = "PASS" if ok else "FAIL"
+    print(
+        f"{verdict}: {result.requests} requests from {args.clients} clients in {result.seconds:.1f} s, "
+        f"p50 {result.p50 * 1000:.0f} ms, p99 {result.p99 * 1000:.0f} ms; unexpected 5xx/errors: {len(unexpected)}; "
+        f"row problems: {len(problems)} of {len(before)} DVDs checked ({edited} edited)."
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

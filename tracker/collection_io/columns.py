@@ -1,0 +1,307 @@
+"""Column names and cell values: this app's export, CLZ Movies' and Letterboxd's CSV exports.
+
+Each parser takes a cell's text and returns a `Cell`: the value for the DVD field, or a
+problem (the row cannot be imported as read) or a warning (the value is dropped, the row is not).
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils import timezone
+
+from tracker.models import DVD
+
+# This app's own CSV export: (heading, what it holds). The importer reads every heading back.
+EXPORT_COLUMNS = [
+    ("id", "id"),
+    ("title", "name"),
+    ("year", "release_year"),
+    ("format", "disk_type"),
+    ("media_type", "media_type"),
+    ("status", "status"),
+    ("location", "storage_box"),
+    ("box_set", "box_set_name"),
+    ("unwatched", "is_unwatched"),
+    ("unopened", "is_unopened"),
+    ("imdb_id", "imdb_id"),
+    ("tmdb_id", "tmdb_id"),
+    ("barcode", "barcode"),
+    ("director", "director"),
+    ("genres", "genres"),
+    ("runtime", "runtime"),
+    ("poster_url", "poster_url"),
+    ("overview", "overview"),
+    ("notes", "notes"),
+    ("added", "created_at"),
+    ("updated", "updated_at"),
+    ("torrents_updated", "yts_last_updated"),
+    ("torrent_count", "yts_torrent_count"),
+    ("torrent_urls", "torrent_urls"),
+]
+
+# Normalised heading -> field, best first within each field. "is_watched" is read inverted
+# into is_unwatched; "ignore" headings are known and deliberately not imported.
+ALIASES = {
+    "name": ["title", "name", "movie title", "film title", "movie", "film"],
+    "release_year": ["year", "release year", "movie release year", "release date", "original release date"],
+    "disk_type": ["format", "disc format", "disk type", "media format"],
+    "media_type": ["media type", "media"],
+    "status": ["status", "collection status"],
+    "storage_box": ["location", "storage box", "storage", "shelf"],
+    "box_set_name": ["box set", "box set name", "boxset"],
+    "is_unwatched": ["unwatched"],
+    "is_watched": ["seen it", "watched", "seen"],
+    "is_unopened": ["unopened", "sealed"],
+    "imdb_id": ["imdb id", "imdb url", "imdb number", "imdb", "imdb link", "imdbid"],
+    "tmdb_id": ["tmdb id", "tmdb", "tmdbid", "tmdb url"],
+    "barcode": ["barcode", "upc", "ean", "upc ean"],
+    "director": ["director", "directors"],
+    "genres": ["genres", "genre"],
+    "runtime": ["runtime", "running time", "length", "duration"],
+    "poster_url": ["poster url", "poster"],
+    "overview": ["overview", "plot", "description", "synopsis"],
+    "notes": ["notes", "note", "comments"],
+    "created_at": ["added", "added date", "date added", "date"],
+    "ignore": [
+        "id", "updated", "torrents updated", "torrent count", "torrent urls", "letterboxd uri", "rating",
+        "rewatch", "tags", "watched date", "sort title", "index", "review",
+    ],
+}  # fmt: skip
+_PRIORITY = {alias: (field, rank) for field, names in ALIASES.items() for rank, alias in enumerate(names)}
+
+DISK_TYPES = {
+    "dvd": DVD.DiskType.DVD, "dvdvideo": DVD.DiskType.DVD, "dvdr": DVD.DiskType.DVD,
+    "bluray": DVD.DiskType.BLURAY, "bd": DVD.DiskType.BLURAY, "bluraydisc": DVD.DiskType.BLURAY,
+    "bluray3d": DVD.DiskType.BLURAY, "blu": DVD.DiskType.BLURAY,
+    "4kuhd": DVD.DiskType.UHD, "4k": DVD.DiskType.UHD, "uhd": DVD.DiskType.UHD, "4kultrahd": DVD.DiskType.UHD,
+    "ultrahd": DVD.DiskType.UHD, "ultrahdbluray": DVD.DiskType.UHD, "4kbluray": DVD.DiskType.UHD,
+    "uhdbluray": DVD.DiskType.UHD, "4kuhdbluray": DVD.DiskType.UHD,
+}  # fmt: skip
+MEDIA_TYPES = {
+    "physical": DVD.MediaType.PHYSICAL, "disc": DVD.MediaType.PHYSICAL, "disk": DVD.MediaType.PHYSICAL,
+    "download": DVD.MediaType.DOWNLOAD, "digital": DVD.MediaType.DOWNLOAD, "digitalcopy": DVD.MediaType.DOWNLOAD,
+    "rip": DVD.MediaType.RIP,
+}  # fmt: skip
+STATUSES = {
+    "kept": DVD.Status.KEPT, "keep": DVD.Status.KEPT, "incollection": DVD.Status.KEPT, "owned": DVD.Status.KEPT,
+    "forsale": DVD.Status.KEPT, "onloan": DVD.Status.KEPT,
+    "disposed": DVD.Status.DISPOSED, "sold": DVD.Status.DISPOSED, "notincollection": DVD.Status.DISPOSED,
+    "givenaway": DVD.Status.DISPOSED, "lost": DVD.Status.DISPOSED, "traded": DVD.Status.DISPOSED,
+}  # fmt: skip
+# CLZ keeps films one does not own in the same list; they are skipped, with the reason.
+NOT_OWNED_STATUSES = {"wishlist", "onorder", "wanted", "preorder"}
+TRUE_WORDS = {"yes", "y", "true", "1", "x", "✓", "✔"}
+FALSE_WORDS = {"no", "n", "false", "0"}
+
+# A leading quote was added by our export to keep spreadsheets from running a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+IMDB_IN_TEXT_RE = re.compile(r"tt\d{7,10}")
+YEAR_IN_TEXT_RE = re.compile(r"(?<!\d)(1[89]\d\d|2[01]\d\d)(?!\d)")
+TMDB_URL_RE = re.compile(r"themoviedb\.org/movie/(\d{1,9})")
+RUNTIME_RE = re.compile(r"^(?:(\d{1,2})\s*h(?:ours?|rs?)?\s*)?(?:(\d{1,4})\s*(?:m|min|mins|minutes)?)?$", re.I)
+LIST_SEPARATORS_RE = re.compile(r"\s*[;/|]\s*|\s*,\s*")
+
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: object = None
+    problem: str = ""
+    warning: str = ""
+    skip: str = ""
+
+
+def normalise_heading(heading):
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", heading.replace("\ufeff", "").casefold()).split())
+
+
+def map_headings(headings):
+    """[(heading, field or '')] for a header row: each field from its best-ranked heading only."""
+    best = {}
+    for index, heading in enumerate(headings):
+        found = _PRIORITY.get(normalise_heading(heading))
+        if found and found[0] != "ignore" and (found[0] not in best or found[1] < best[found[0]][1]):
+            best[found[0]] = (index, found[1])
+    by_index = {index: field for field, (index, _) in best.items()}
+    return [(heading, by_index.get(index, "")) for index, heading in enumerate(headings)]
+
+
+def source_label(headings):
+    """Which export a header row comes from, for the preview."""
+    names = {normalise_heading(h) for h in headings}
+    if {"torrent urls", "media type"} <= names:
+        return "DVD Collection Tracker CSV"
+    if "letterboxd uri" in names:
+        return "Letterboxd CSV"
+    if names & {"collection status", "imdb url", "imdb number", "seen it", "movie release year"}:
+        return "CLZ Movies CSV"
+    return "CSV"
+
+
+def unquote_formula(text):
+    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_PREFIXES:
+        return text[1:]
+    return text
+
+
+def _key(text):
+    return re.sub(r"[^0-9a-z✓✔]+", "", text.casefold())
+
+
+def parse_year(text, heading_field="release_year"):
+    text = text.strip()
+    if not text:
+        return Cell()
+    if re.fullmatch(r"\d{4}(?:\.0+)?", text):
+        return Cell(int(text[:4]))
+    # A release date ("1999-03-31", "Mar 31, 1999") holds the year somewhere.
+    match = YEAR_IN_TEXT_RE.search(text) if not text.isdigit() else None
+    if match and len(text) >= 8:
+        return Cell(int(match[1]))
+    return Cell(problem=f"Year “{text[:20]}” is not a four-digit year.")
+
+
+def _choice(table, what, allowed):
+    def parse(text):
+        text = text.strip()
+        if not text:
+            return Cell()
+        value = table.get(_key(text))
+        if value is None:
+            return Cell(problem=f"Unknown {what} “{text[:30]}”: use {allowed}.")
+        return Cell(value)
+
+    return parse
+
+
+parse_disk_type = _choice(DISK_TYPES, "format", "DVD, Blu-ray or 4K UHD")
+parse_media_type = _choice(MEDIA_TYPES, "media type", "Physical, Download or Rip")
+
+
+def parse_status(text):
+    if _key(text) in NOT_OWNED_STATUSES:
+        return Cell(skip=f"Not in your collection (status “{text.strip()[:30]}”).")
+    return _choice(STATUSES, "status", "Kept or Disposed (or CLZ's In Collection, Sold…)")(text)
+
+
+def parse_bool(text, invert=False):
+    word = text.strip().casefold()
+    if not word:
+        return Cell()
+    if word in TRUE_WORDS or word in FALSE_WORDS:
+        return Cell((word in TRUE_WORDS) != invert)
+    return Cell(problem=f"“{text.strip()[:20]}” is not yes or no.")
+
+
+def parse_imdb_id(text):
+    text = text.strip()
+    if not text:
+        return Cell()
+    match = IMDB_IN_TEXT_RE.search(text.lower())
+    if match:
+        return Cell(match[0])
+    digits = text.removesuffix(".0")
+    if digits.isdigit() and len(digits) <= 10 and int(digits) > 0:
+        return Cell(f"tt{digits.zfill(7)}")
+    return Cell(problem=f"“{text[:30]}” is not an IMDb id (like tt0111161) or IMDb address.")
+
+
+def parse_tmdb_id(text):
+    text = text.strip()
+    if not text:
+        return Cell()
+    match = TMDB_URL_RE.search(text)
+    digits = match[1] if match else text.removesuffix(".0")
+    if digits.isdigit() and 0 < int(digits) < 2**31:
+        return Cell(int(digits))
+    return Cell(problem=f"“{text[:30]}” is not a TMDB id (a number).")
+
+
+def parse_barcode(text):
+    digits = re.sub(r"[\s-]", "", text.strip()).removesuffix(".0")
+    if not digits:
+        return Cell()
+    if digits.isdigit() and 8 <= len(digits) <= 14:
+        return Cell(digits)
+    return Cell(warning=f"Barcode “{text.strip()[:20]}” left out: a barcode is 8 to 14 digits.")
+
+
+def parse_runtime(text):
+    text = text.strip().removesuffix(".0")
+    if not text:
+        return Cell()
+    match = RUNTIME_RE.match(text)
+    if match and (match[1] or match[2]):
+        minutes = int(match[1] or 0) * 60 + int(match[2] or 0)
+        if minutes > 0:
+            return Cell(minutes)
+    return Cell(warning=f"Runtime “{text[:20]}” left out: give it in minutes.")
+
+
+def parse_list(text):
+    """'Action; Drama' or 'Action / Drama' as 'Action, Drama'."""
+    return Cell(", ".join(part for part in LIST_SEPARATORS_RE.split(text.strip()) if part))
+
+
+def parse_url(text):
+    text = text.strip()
+    if not text:
+        return Cell()
+    try:
+        _url_validator(text)
+    except ValidationError:
+        return Cell(warning="Poster address left out: it is not a web address.")
+    return Cell(text)
+
+
+def parse_datetime(text):
+    """An ISO date or date-time as an ISO string in UTC; anything else is left out silently."""
+    text = text.strip()
+    try:
+        # A bare date is taken at noon, so that no time zone moves it to another day.
+        if len(text) == 10:
+            moment = datetime.combine(date.fromisoformat(text), time(12))
+        else:
+            moment = datetime.fromisoformat(text)
+    except ValueError:
+        return Cell()
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return Cell(moment.astimezone(UTC).isoformat())
+
+
+def parse_text(text):
+    return Cell(" ".join(text.split()))
+
+
+def parse_multiline(text):
+    return Cell(text.strip().replace("\r\n", "\n"))
+
+
+PARSERS = {
+    "name": parse_text,
+    "release_year": parse_year,
+    "disk_type": parse_disk_type,
+    "media_type": parse_media_type,
+    "status": parse_status,
+    "storage_box": parse_text,
+    "box_set_name": parse_text,
+    "is_unwatched": parse_bool,
+    "is_watched": lambda text: parse_bool(text, invert=True),
+    "is_unopened": parse_bool,
+    "imdb_id": parse_imdb_id,
+    "tmdb_id": parse_tmdb_id,
+    "barcode": parse_barcode,
+    "director": parse_list,
+    "genres": parse_list,
+    "runtime": parse_runtime,
+    "poster_url": parse_url,
+    "overview": parse_multiline,
+    "notes": parse_multiline,
+    "created_at": parse_datetime,
+}
+FIELD_OF = {"is_watched": "is_unwatched"}

@@ -1,0 +1,46 @@
+"""Times in the visitor's own time zone, which the browser tells us in a cookie.
+
+static/tracker/app.js stores the browser's IANA zone name (Intl.DateTimeFormat) in the `tz`
+cookie; this middleware activates it for the request, so "Last updated" and every other
+localised time read in the visitor's zone. Without the cookie (first page, no JavaScript, or an
+unknown name) times stay in settings.TIME_ZONE, and the page labels them with the zone's name.
+"""
+
+import zoneinfo
+from functools import cache
+
+from django.utils import timezone
+
+COOKIE_NAME = "tz"
+MAX_NAME_LENGTH = 64
+
+
+@cache
+def _known_zones():
+    # Only names from the tz database: the cookie is visitor input and must never name a file.
+    return frozenset(zoneinfo.available_timezones())
+
+
+def zone_from_name(name):
+    """The ZoneInfo for an IANA zone name, or None when the name is empty, too long or unknown."""
+    if not name or len(name) > MAX_NAME_LENGTH or name not in _known_zones():
+        return None
+    return zoneinfo.ZoneInfo(name)
+
+
+class BrowserTimezoneMiddleware:
+    """Activate the time zone named by the `tz` cookie for this request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        zone = zone_from_name(request.COOKIES.get(COOKIE_NAME, ""))
+        if zone is None:
+            timezone.deactivate()
+        else:
+            timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
