@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check bench clean prod prod-stop prod-status
+.PHONY: run test lint check bench bench-collector load-test clean prod prod-stop prod-status
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,16 @@ prod-status:
 ## local fake YTS; prints a table, writes bench/results/latest.json, fails when a bound is not met
 bench: $(VENV)/.runtime
 	$(PY) -m bench.run $(BENCH_ARGS)
+	$(PY) -m bench.bench_collector
+
+## The collector's benchmarks alone: a 10,000-row import and the statistics page at 10,000 DVDs
+## (bench/results/collector.json)
+bench-collector: $(VENV)/.runtime
+	$(PY) -m bench.bench_collector
+
+## 30 s at 50 clients against gunicorn on PostgreSQL + Redis; then every row is checked (needs both)
+load-test: $(VENV)/.runtime
+	$(PY) -m bench.load_test $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -230,6 +230,7 @@ def start_gunicorn(env, log_path, *, workers=2, threads=4, port=None, ready_path
         "--bind", f"{HOST}:{port}", "--worker-class", "gthread",
         "--workers", str(workers), "--threads", str(threads),
         "--keep-alive", "30", "--log-level", "warning",
+        "--no-control-socket",  # its default path is shared by every gunicorn of this user
     ]  # fmt: skip
     process = Process("gunicorn", argv, env, log_path)
     base_url = f"http://{HOST}:{port}"

@@ -88,6 +88,7 @@ def run(clients_count, seconds, base_url, owners, imdb_ids):
         clients.append(client)
     result = harness.LoadResult("load", clients_count)
     by_kind = Counter()
+    latencies_by_kind = {}
     lock = threading.Lock()
     barrier = threading.Barrier(clients_count + 1)
 
@@ -112,6 +113,7 @@ def run(clients_count, seconds, base_url, owners, imdb_ids):
                 result.latencies.append(elapsed)
                 result.statuses[reply.status] += 1
                 by_kind[(label, reply.status)] += 1
+                latencies_by_kind.setdefault(label, []).append(elapsed)
             if isinstance(kind, tuple) and reply.status == 302:
                 client.acknowledged_edits[kind[1]] = kind[2]
             if reply.status >= 500 and not documented_502(label, reply):
@@ -125,7 +127,8 @@ def run(clients_count, seconds, base_url, owners, imdb_ids):
     for thread in threads:
         thread.join(seconds + 120)
     result.seconds = time.perf_counter() - started
-    return result, by_kind, clients
+    p99_by_kind = {kind: round(harness.percentile(values, 99) * 1000) for kind, values in latencies_by_kind.items()}
+    return result, by_kind, p99_by_kind, clients
 
 
 def documented_502(kind, reply):
@@ -182,7 +185,7 @@ def main():
         server = harness.start_gunicorn(env, log_dir / "gunicorn.log", workers=2, threads=8)
         worker = harness.start_celery_worker(env, log_dir / "celery.log", concurrency=4)
         try:
-            result, by_kind, clients = run(args.clients, args.seconds, server.base_url, owners, imdb_ids)
+            result, by_kind, p99_by_kind, clients = run(args.clients, args.seconds, server.base_url, owners, imdb_ids)
         finally:
             server.stop()
             worker.stop()
@@ -191,6 +194,7 @@ def main():
     unexpected = [line for client in clients for line in client.unexpected]
     summary = result.summary() | {
         "by_kind": {f"{kind} {status}": n for (kind, status), n in sorted(by_kind.items())},
+        "p99_ms_by_kind": p99_by_kind,
         "upstream_calls": fake.calls,
         "dvds_checked": len(before),
         "dvds_edited": edited,

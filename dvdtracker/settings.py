@@ -208,6 +208,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 YTS_BATCH_REFRESH_CRON = env_str("YTS_BATCH_REFRESH_CRON", "30 4 * * *")  # minute hour day month weekday
 YTS_BATCH_CONCURRENCY = env_int("YTS_BATCH_CONCURRENCY", 8)
 YTS_MAX_REQUESTS_PER_SECOND = env_int("YTS_MAX_REQUESTS_PER_SECOND", 5)  # 0: no limit
+# A web request waits at most this long for its turn under that pace, then answers "busy" (429).
+YTS_PACING_MAX_WAIT_SECONDS = env_int("YTS_PACING_MAX_WAIT_SECONDS", 2)
 YTS_BACKGROUND_THREADS = env_int("YTS_BACKGROUND_THREADS", 2)
 # After a failed refresh, pages wait this long before trying YTS again in the background.
 YTS_FAILURE_BACKOFF_SECONDS = env_int("YTS_FAILURE_BACKOFF_SECONDS", 300)

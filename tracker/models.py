@@ -1,3 +1,4 @@
+import contextlib
 from datetime import timedelta
 
 from django.conf import settings
@@ -111,15 +112,24 @@ class DVDQuerySet(models.QuerySet):
             columns[name] = Cast(case, output_field=field) if casted else case
         return columns
 
-    def refresh_if_stale(self, imdb_id, max_age_hours=None):
-        """Refresh a film unless it is fresh or being refreshed elsewhere: 'refreshed', 'failed', 'fresh' or 'busy'."""
+    def refresh_if_stale(self, imdb_id, max_age_hours=None, *, patient=False):
+        """Refresh a film unless it is fresh or being refreshed elsewhere: 'refreshed', 'failed', 'fresh' or 'busy'.
+
+        Impatient (the default, for threads of the web process) gives 'busy' instead of queueing for
+        YTS_MAX_REQUESTS_PER_SECOND; a worker can afford to wait (patient=True).
+        """
+        from tracker.services.yts import YTSBusy
+
         with film_lock(imdb_id, wait=False) as lock:
             if not lock.acquired:
                 return "busy"
             dvd = self.filter(imdb_id=imdb_id).stale(max_age_hours).first()
             if dvd is None:
                 return "fresh"
-            return "refreshed" if dvd.fetch_and_store_yts() else "failed"
+            try:
+                return "refreshed" if dvd.fetch_and_store_yts(patient=patient) else "failed"
+            except YTSBusy:
+                return "busy"
 
 
 class DiskType(models.TextChoices):
@@ -273,13 +283,14 @@ class DVD(models.Model):
         backoff = timedelta(seconds=settings.YTS_FAILURE_BACKOFF_SECONDS)
         return not (self.yts_last_error_at and timezone.now() - self.yts_last_error_at < backoff)
 
-    def refresh_yts_data(self, *, force=False):
+    def refresh_yts_data(self, *, force=False, patient=True):
         """Fetch torrents from YTS and store them; False if there is no IMDb id or YTS failed.
 
         A failure keeps the stored torrents and their timestamp and records the reason.
         `force` skips the cache (the person pressed Refresh). Every DVD with the same
         IMDb id, whoever owns it, is updated from the one answer, and simultaneous
         refreshes of one film share one upstream call through the film's lock.
+        With patient=False (a web request), a full pace raises YTSBusy and stores nothing.
         """
         if not self.imdb_id:
             return False
@@ -292,15 +303,17 @@ class DVD(models.Model):
                     return True
                 if self.yts_last_error_at and self.yts_last_error_at >= started:
                     return False
-            return self.fetch_and_store_yts(force=force)
+            return self.fetch_and_store_yts(force=force, patient=patient)
 
     @timed_refresh  # its duration, by outcome, for /metrics
-    def fetch_and_store_yts(self, *, force=False):
-        """One fetch and one write, without the lock (callers hold it)."""
-        from tracker.services import YTSError, YTSService
+    def fetch_and_store_yts(self, *, force=False, patient=True):
+        """One fetch and one write, without the lock (callers hold it); YTSBusy (nothing asked) propagates."""
+        from tracker.services.yts import YTSBusy, YTSError, YTSService
 
         try:
-            outcome = YTSService().fetch_quality_torrents(self.imdb_id, use_cache=not force)
+            outcome = YTSService().fetch_quality_torrents(self.imdb_id, use_cache=not force, patient=patient)
+        except YTSBusy:
+            raise
         except YTSError as exc:
             outcome = exc
         now = timezone.now()
@@ -329,6 +342,7 @@ class DVD(models.Model):
         Returns the IMDb id; raises TMDBNotFound, TMDBNotConfigured or another TMDBError.
         """
         from tracker.services.tmdb import TMDBNotFound, TMDBService
+        from tracker.services.yts import YTSBusy
 
         details = TMDBService().get_movie(self.tmdb_id)
         if not details.imdb_id:
@@ -341,7 +355,8 @@ class DVD(models.Model):
         DVD.objects.filter(pk=self.pk).update(**values)
         for field, value in values.items():
             setattr(self, field, value)
-        self.refresh_yts_data()
+        with contextlib.suppress(YTSBusy):  # the page's background refresh will fetch them instead
+            self.refresh_yts_data(patient=False)
         return details.imdb_id
 
     @property

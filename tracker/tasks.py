@@ -17,7 +17,7 @@ def refresh_film(self, imdb_id, max_age_hours=None, force=False):
     if force:
         dvd = DVD.objects.filter(imdb_id=imdb_id).first()
         return "missing" if dvd is None else ("refreshed" if dvd.refresh_yts_data(force=True) else "failed")
-    outcome = DVD.objects.refresh_if_stale(imdb_id, max_age_hours)
+    outcome = DVD.objects.refresh_if_stale(imdb_id, max_age_hours, patient=True)
     request = self.request
     if outcome == "busy" and not (request.is_eager or request.called_directly) and request.retries < BUSY_RETRIES:
         # The lock's holder may be a worker that was killed mid-refresh: its task comes back

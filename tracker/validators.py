@@ -20,6 +20,7 @@ def latest_release_year():
     """Films are listed up to a year ahead of their release."""
     return timezone.now().year + 1
 
+
 # EAN-8, UPC-A (12), EAN-13 and GTIN-14: the barcodes printed on disc cases.
 validate_barcode = RegexValidator(
     re.compile(r"^\d{8,14}$"),

@@ -40,6 +40,10 @@ class YTSUnavailable(YTSError, Unavailable):
     """YTS could not be reached, timed out, or answered with an error status."""
 
 
+class YTSBusy(YTSError):
+    """Our own pace (YTS_MAX_REQUESTS_PER_SECOND) is full: YTS was not asked, nothing failed."""
+
+
 class YTSBadResponse(YTSError, BadResponse):
     """YTS answered with something other than its documented JSON."""
 
@@ -240,10 +244,12 @@ class YTSService:
         self.client = client or shared_client(YTSClient)
         self.base_url = self.client.base_urls[0]
 
-    def fetch_torrents(self, imdb_id, *, use_cache=True):
+    def fetch_torrents(self, imdb_id, *, use_cache=True, patient=True):
         """All torrents for the film as dicts, through the cache; raises YTSError on failure.
 
         Failures are never cached; an empty answer is cached for YTS_EMPTY_CACHE_TIMEOUT.
+        An impatient caller (a web request) gets YTSBusy rather than waiting over
+        YTS_PACING_MAX_WAIT_SECONDS for its turn under YTS_MAX_REQUESTS_PER_SECOND.
         """
         key = cache_key(imdb_id)
         if use_cache:
@@ -251,7 +257,9 @@ class YTSService:
             count_yts_cache_lookup(hit=cached is not None)
             if cached is not None:
                 return cached
-        wait_for_turn("yts", settings.YTS_MAX_REQUESTS_PER_SECOND)
+        max_wait = None if patient else settings.YTS_PACING_MAX_WAIT_SECONDS
+        if not wait_for_turn("yts", settings.YTS_MAX_REQUESTS_PER_SECOND, max_wait):
+            raise YTSBusy("Many refreshes are waiting for YTS right now; try again in a few seconds")
         try:
             torrents = [t.as_dict() for t in self.client.movie_torrents(imdb_id)]
         except YTSError as exc:
@@ -262,9 +270,10 @@ class YTSService:
         logger.info("YTS listed %d torrents for %s", len(torrents), imdb_id, extra={"imdb_id": imdb_id})
         return torrents
 
-    def fetch_quality_torrents(self, imdb_id, qualities=None, *, use_cache=True):
+    def fetch_quality_torrents(self, imdb_id, qualities=None, *, use_cache=True, patient=True):
         """The film's torrents in `qualities` (default YTS_DEFAULT_QUALITIES); raises YTSError."""
-        return self.filter_torrents_by_quality(self.fetch_torrents(imdb_id, use_cache=use_cache), qualities)
+        torrents = self.fetch_torrents(imdb_id, use_cache=use_cache, patient=patient)
+        return self.filter_torrents_by_quality(torrents, qualities)
 
     # The spec's list-returning methods, kept for the shell: a failure is logged and gives [].
 

@@ -169,3 +169,33 @@ def test_pacing_of_zero_is_unlimited(monkeypatch):
     monkeypatch.setattr(pacing.time, "sleep", lambda s: pytest.fail("slept"))
     for _ in range(50):
         pacing.wait_for_turn("pacing-test-unlimited", 0)
+
+
+def test_pacing_gives_up_after_max_wait(monkeypatch):
+    """A caller that may wait at most a moment gets False once the second's turns are taken."""
+    monkeypatch.setattr(pacing.time, "sleep", lambda s: pytest.fail("an impatient caller slept past its limit"))
+    turns = [pacing.wait_for_turn("pacing-test-impatient", 3, max_wait=0) for _ in range(4)]
+    assert turns == [True, True, True, False]
+
+
+@pytest.mark.django_db
+def test_refresh_button_answers_429_when_the_pace_is_full(signed_in, dvd, settings, monkeypatch):
+    """With YTS's pace full, Refresh answers 429 at once, asks YTS nothing and records no failure."""
+    from django.urls import reverse
+
+    monkeypatch.setattr("tracker.services.yts.wait_for_turn", lambda *args: False)
+    settings.YTS_MAX_REQUESTS_PER_SECOND = 5
+    response = signed_in.post(reverse("refresh_yts_data", args=[dvd.pk]))
+    assert response.status_code == 429
+    assert "try again in a few seconds" in response.json()["error"]
+    dvd.refresh_from_db()
+    assert (dvd.yts_last_error, dvd.yts_last_updated) == ("", None)
+
+
+@pytest.mark.django_db
+def test_impatient_background_refresh_is_busy_not_failed(user, monkeypatch):
+    """A web-process background refresh with the pace full reports 'busy' and stores nothing."""
+    monkeypatch.setattr("tracker.services.yts.wait_for_turn", lambda *args: False)
+    DVDFactory(owner=user, imdb_id=payloads.SHAWSHANK)
+    assert DVD.objects.refresh_if_stale(payloads.SHAWSHANK) == "busy"
+    assert not DVD.objects.get().last_refresh_failed

@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from django.utils import timezone
 
 from tracker.models import DVD
+from tracker.services.yts import YTSBusy
 from tracker.views.json import json_endpoint, json_error
 
 logger = logging.getLogger("tracker.views")
@@ -20,7 +21,9 @@ def refresh_yts_data(request, pk):
     if not dvd.claim_refresh_slot():
         return json_error("This DVD's torrents were refreshed moments ago. Please wait a little and try again.", 429)
     try:
-        refreshed = dvd.refresh_yts_data(force=True)
+        refreshed = dvd.refresh_yts_data(force=True, patient=False)
+    except YTSBusy:
+        return json_error("Many refreshes are waiting for YTS right now. Please try again in a few seconds.", 429)
     except Exception:
         logger.exception("Refreshing YTS data for DVD %s (%s) failed", dvd.pk, dvd.imdb_id)
         return json_error("Something went wrong on our side while refreshing. It has been logged.", 500)

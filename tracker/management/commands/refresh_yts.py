@@ -145,7 +145,7 @@ def _fetch(service, imdb_id, force):
         if not lock.acquired:
             return imdb_id, BUSY
         try:
-            return imdb_id, service.fetch_quality_torrents(imdb_id, use_cache=not force)
+            return imdb_id, service.fetch_quality_torrents(imdb_id, use_cache=not force, patient=True)
         except YTSError as exc:
             return imdb_id, exc
 
