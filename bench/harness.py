@@ -235,17 +235,14 @@ def start_gunicorn(env, log_path, *, workers=2, threads=4, port=None, ready_path
     process = Process("gunicorn", argv, env, log_path)
     base_url = f"http://{HOST}:{port}"
     description = f"gunicorn {workers} worker{'s' if workers > 1 else ''} x {threads} threads (gthread)"
-    server = Server(process, base_url, description)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if not process.alive():
-            raise RuntimeError(f"gunicorn exited at start-up:\n{process.log_tail()}")
+
+    def answers():
         with contextlib.suppress(OSError, http.client.HTTPException):
-            if HTTPSession(base_url).get(ready_path).status == 200:
-                return server
-        time.sleep(0.2)
-    process.stop()
-    raise RuntimeError(f"gunicorn did not answer within 60 s:\n{process.log_tail()}")
+            return HTTPSession(base_url).get(ready_path).status == 200
+        return False
+
+    _wait_until_ready(process, answers)
+    return Server(process, base_url, description)
 
 
 def start_celery_worker(env, log_path, *, concurrency=8):
@@ -255,17 +252,30 @@ def start_celery_worker(env, log_path, *, concurrency=8):
         "--pool=threads", f"--concurrency={concurrency}", "--loglevel=WARNING", "--without-mingle", "--without-gossip",
     ]  # fmt: skip
     process = Process("celery", argv, env, log_path)
-    from dvdtracker.celery import app
 
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if not process.alive():
-            raise RuntimeError(f"the Celery worker exited at start-up:\n{process.log_tail()}")
-        if app.control.ping(timeout=0.5):
-            return process
-        time.sleep(0.2)
-    process.stop()
-    raise RuntimeError(f"the Celery worker did not answer within 60 s:\n{process.log_tail()}")
+    def answers():
+        from dvdtracker.celery import app
+
+        return bool(app.control.ping(timeout=0.5))
+
+    _wait_until_ready(process, answers)
+    return process
+
+
+def _wait_until_ready(process, answers, seconds=60):
+    """Poll answers() until it is true; on failure, exit or interruption the process is stopped, never left behind."""
+    try:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if not process.alive():
+                raise RuntimeError(f"{process.name} exited at start-up:\n{process.log_tail()}")
+            if answers():
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"{process.name} did not answer within {seconds} s:\n{process.log_tail()}")
+    except BaseException:
+        process.stop()
+        raise
 
 
 def purge_celery_queue():

@@ -79,9 +79,7 @@ def measure(args, stack, env, fake):
     workers, threads = (2, 4) if stack.uses_redis else (1, 8)
     logs = harness.RESULTS_DIR
     server = harness.start_gunicorn(env, logs / "gunicorn.log", workers=workers, threads=threads)
-    worker = harness.start_celery_worker(env, logs / "celery.log", concurrency=8) if stack.uses_redis else None
-    background = "Celery worker, 8 threads, on Redis" if worker else "in-process thread pool (no Redis)"
-    print(f"Server: {server.description}; background refreshes: {background}", flush=True)
+    worker = None
     plans = {
         "trivial": (harness.cycle_paths(["/bench/trivial/"]), viewer_cookies),
         "detail_fresh": (harness.cycle_paths(d.get_absolute_url() for d in fresh), viewer_cookies),
@@ -89,6 +87,9 @@ def measure(args, stack, env, fake):
         "list_10000": (harness.cycle_paths(["/"]), lister_cookies),
     }
     try:
+        worker = harness.start_celery_worker(env, logs / "celery.log", concurrency=8) if stack.uses_redis else None
+        background = "Celery worker, 8 threads, on Redis" if worker else "in-process thread pool (no Redis)"
+        print(f"Server: {server.description}; background refreshes: {background}", flush=True)
         for name, (plan, cookies) in plans.items():
             if name != "detail_stale":
                 harness.run_load(server.base_url, cookies, plan, clients=args.clients, seconds=WARMUP_SECONDS)
