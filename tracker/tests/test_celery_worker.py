@@ -1,20 +1,17 @@
 """A real Celery worker on Redis picks up queued refreshes (CI's PostgreSQL + Redis pass)."""
 
-import os
-import subprocess
-import sys
 import time
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from fakes import FakeYTS
 from tracker.models import DVD
 from tracker.tasks import refresh_film
 from tracker.tests.factories import DVDFactory
+from tracker.tests.subprocesses import celery_worker, shared_database_env
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -27,27 +24,10 @@ def fake_yts():
 
 
 @pytest.fixture
-def worker(redis_url, fake_yts, transactional_db, settings):
-    if connection.vendor != "postgresql":
-        pytest.skip("the worker needs a database it can share: run with DATABASE_URL on PostgreSQL")
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "REDIS_URL": redis_url,
-        "YTS_API_BASE_URL": fake_yts.base_url,
-        "YTS_MAX_REQUESTS_PER_SECOND": "0",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "dvdtracker", "worker", "--pool=solo", "--loglevel=WARNING"],
-        cwd=PROJECT_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    yield process
-    process.terminate()
-    process.wait(timeout=20)
+def worker(redis_url, fake_yts, transactional_db):
+    env = shared_database_env(redis_url, YTS_API_BASE_URL=fake_yts.base_url, YTS_MAX_REQUESTS_PER_SECOND=0)
+    with celery_worker(env) as process:
+        yield process
 
 
 def wait_until(predicate, seconds=30):

@@ -1,7 +1,6 @@
 """Faults over real HTTP (the local fakes), in Redis, and in a batch killed half-way: nothing is lost."""
 
 import logging
-import os
 import shutil
 import signal
 import socket
@@ -9,7 +8,6 @@ import subprocess
 import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -20,8 +18,8 @@ from fakes import FakeTMDB, FakeYTS
 from tracker.models import DVD
 from tracker.tests import payloads
 from tracker.tests.factories import DVDFactory
+from tracker.tests.subprocesses import PROJECT_DIR, shared_database_env
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
 STALE = timedelta(hours=30)
 
 # Every way the upstream can fail, as the fakes serve it, and the reason a user is shown.
@@ -249,20 +247,11 @@ def test_a_refresh_and_an_edit_at_the_same_moment_both_survive(user, fake_yts):
 @pytest.mark.django_db(transaction=True)
 def test_batch_killed_half_way_and_rerun_refreshes_every_film_once(user, redis_url):
     """SIGTERM to a running refresh_yts keeps what it wrote; the rerun finishes with one call per film."""
-    if connection.vendor != "postgresql":
-        pytest.skip("the subprocess needs a database it can share: run with DATABASE_URL on PostgreSQL")
     films = [f"tt{1000000 + i:07d}" for i in range(60)]
     for imdb_id in films:
         DVDFactory(owner=user, imdb_id=imdb_id)
-    db = connection.settings_dict
     with FakeYTS(latency=0.1) as fake:
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-            "REDIS_URL": redis_url,
-            "YTS_API_BASE_URL": fake.base_url,
-            "YTS_MAX_REQUESTS_PER_SECOND": "0",
-        }
+        env = shared_database_env(redis_url, YTS_API_BASE_URL=fake.base_url, YTS_MAX_REQUESTS_PER_SECOND=0)
         command = [sys.executable, "manage.py", "refresh_yts", "--concurrency", "2"]
         first = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         while fake.calls < 20:

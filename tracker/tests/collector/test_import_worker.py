@@ -1,19 +1,16 @@
 """A real Celery worker on Redis runs both phases of an import while the page polls (CI's PostgreSQL + Redis pass)."""
 
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.urls import reverse
 
 from tracker.models import DVD
 from tracker.models_io import ImportJob
 from tracker.tests.collector.conftest import TMDB_KEY, read
+from tracker.tests.subprocesses import celery_worker, shared_database_env
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
 PROJECT_DIR = Path(__file__).resolve().parents[3]
@@ -21,27 +18,11 @@ PROJECT_DIR = Path(__file__).resolve().parents[3]
 
 @pytest.fixture
 def worker(redis_url, fake_tmdb, transactional_db):
-    if connection.vendor != "postgresql":
-        pytest.skip("the worker needs a database it can share: run with DATABASE_URL on PostgreSQL")
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "REDIS_URL": redis_url,
-        "TMDB_API_BASE_URL": fake_tmdb.base_url,
-        "TMDB_API_KEY": TMDB_KEY,
-        "TMDB_MAX_REQUESTS_PER_SECOND": "0",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "dvdtracker", "worker", "--pool=solo", "--loglevel=WARNING"],
-        cwd=PROJECT_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    env = shared_database_env(
+        redis_url, TMDB_API_BASE_URL=fake_tmdb.base_url, TMDB_API_KEY=TMDB_KEY, TMDB_MAX_REQUESTS_PER_SECOND=0
     )
-    yield process
-    process.terminate()
-    process.wait(timeout=20)
+    with celery_worker(env) as process:
+        yield process
 
 
 def status_becomes(client, job, wanted, seconds=60):
