@@ -36,7 +36,6 @@ SORT_ORDERINGS = {
 
 
 YTS_FIELDS = ["yts_data", "yts_last_updated", "yts_torrent_count", "yts_last_error", "yts_last_error_at"]
-FAILURE_FIELDS = ["yts_last_error", "yts_last_error_at"]
 
 
 def yts_values(outcome, now):
