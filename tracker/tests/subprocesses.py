@@ -1,8 +1,10 @@
 """For tests that run the app in another process (a Celery worker, a management command)."""
 
 import os
+import socket
 import subprocess
 import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -10,6 +12,23 @@ import pytest
 from django.db import connection
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+def free_port():
+    """A loopback port nothing listens on (for a server the test starts, or a refused connection)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until(predicate, seconds, interval=0.2):
+    """Poll `predicate` until it holds or `seconds` pass: a bounded wait, not a timing assertion."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()
 
 
 def shared_database_env(redis_url, **overrides):

@@ -1,6 +1,5 @@
 """A real Celery worker on Redis picks up queued refreshes (CI's PostgreSQL + Redis pass)."""
 
-import time
 from io import StringIO
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from fakes import FakeYTS
 from tracker.models import DVD
 from tracker.tasks import refresh_film
 from tracker.tests.factories import DVDFactory
-from tracker.tests.subprocesses import celery_worker, shared_database_env
+from tracker.tests.subprocesses import celery_worker, shared_database_env, wait_until
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -30,26 +29,17 @@ def worker(redis_url, fake_yts, transactional_db):
         yield process
 
 
-def wait_until(predicate, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 def test_a_queued_refresh_lands_in_the_database(worker, fake_yts, user, other_user):
     """A refresh task and a --queue batch are run by the worker and stored for every DVD of the film."""
     DVDFactory(owner=user, imdb_id="tt0111161")
     DVDFactory(owner=other_user, imdb_id="tt0111161")
     DVDFactory(owner=user, imdb_id="tt0068646")
     refresh_film.delay("tt0111161")
-    assert wait_until(lambda: not DVD.objects.filter(imdb_id="tt0111161", yts_last_updated__isnull=True).exists())
+    assert wait_until(lambda: not DVD.objects.filter(imdb_id="tt0111161", yts_last_updated__isnull=True).exists(), 30)
     assert set(DVD.objects.filter(imdb_id="tt0111161").values_list("yts_torrent_count", flat=True)) == {
         3
     }  # 720p, 1080p, 1080p web
 
     call_command("refresh_yts", "--queue", stdout=StringIO())
-    assert wait_until(lambda: not DVD.objects.filter(yts_last_updated__isnull=True).exists())
+    assert wait_until(lambda: not DVD.objects.filter(yts_last_updated__isnull=True).exists(), 30)
     assert fake_yts.calls_for("tt0111161") == 1

@@ -18,7 +18,7 @@ from fakes import FakeTMDB, FakeYTS
 from tracker.models import DVD
 from tracker.tests import payloads
 from tracker.tests.factories import DVDFactory
-from tracker.tests.subprocesses import PROJECT_DIR, shared_database_env
+from tracker.tests.subprocesses import PROJECT_DIR, free_port, shared_database_env
 
 STALE = timedelta(hours=30)
 
@@ -39,12 +39,6 @@ FAULTS = [
     ("hang", "did not answer"),
     ("redirect", "redirected to elsewhere.example"),
 ]
-
-
-def closed_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -98,7 +92,7 @@ def test_yts_fault_keeps_data_and_answers_502(signed_in, fake_yts, good_dvd, cap
 def test_connection_refused_keeps_data(signed_in, settings, http_mock, good_dvd, caplog):
     """Nothing listening at the YTS address: 502 'could not be reached', data kept."""
     http_mock.add_passthru("http://127.0.0.1")
-    settings.YTS_API_BASE_URL = f"http://127.0.0.1:{closed_port()}/api/v2"
+    settings.YTS_API_BASE_URL = f"http://127.0.0.1:{free_port()}/api/v2"
     response = signed_in.post(reverse("refresh_yts_data", args=[good_dvd.pk]))
     assert response.status_code == 502
     assert "could not be reached" in response.json()["error"]
@@ -159,7 +153,7 @@ def own_redis(settings):
     binary = shutil.which("redis-server")
     if not binary:
         pytest.skip("redis-server is not installed")
-    port = closed_port()
+    port = free_port()
 
     def start():
         process = subprocess.Popen(

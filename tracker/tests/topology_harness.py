@@ -9,10 +9,8 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -23,7 +21,8 @@ import requests
 from celery import Celery
 from psycopg import sql
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+from tracker.tests.subprocesses import PROJECT_DIR, free_port, wait_until  # noqa: F401  (re-exported to the tests)
+
 PROD_SCRIPT = PROJECT_DIR / "scripts" / "prod.sh"
 DATABASE_NAME = "dvdtracker_topology_test"
 USERNAME, PASSWORD = "topology", "topology-pass-8c1f"
@@ -35,21 +34,6 @@ YTS_API_TIMEOUT = 5
 LOCK_TTL = YTS_API_TIMEOUT * 2 + 15
 VISIBILITY_TIMEOUT = 30
 RESTORE_INTERVAL = 2
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until(predicate, seconds, interval=0.25):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()
 
 
 class RedisServer:

@@ -1,19 +1,17 @@
 """/healthz and /readyz: no sign-in, one status per dependency, 503 when one is down, no addresses."""
 
-import socket
 import threading
 
 import pytest
 from health_check.base import HealthCheck
 
 from tracker.ops import health
+from tracker.tests.subprocesses import free_port
 
 
 @pytest.fixture
 def closed_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    return free_port()
 
 
 @pytest.fixture
