@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from responses import matchers
 
 from tracker.demo import DEMO_FILMS, DEMO_PASSWORD, DEMO_USERNAME
 from tracker.models import DVD
@@ -13,6 +14,10 @@ from tracker.tests.conftest import YTS_LIST_URL
 from tracker.tests.factories import DVDFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def query_term(imdb_id):
+    return matchers.query_param_matcher({"query_term": imdb_id}, strict_match=False)
 
 
 def run(*args):
@@ -72,8 +77,9 @@ def test_refresh_yts_fails_with_nonzero_status_and_keeps_going(user, http_mock):
     """A failed film is reported, the others are still refreshed, and the command exits non-zero."""
     DVDFactory(owner=user, imdb_id="tt0000001")
     DVDFactory(owner=user, imdb_id=payloads.SHAWSHANK)
-    http_mock.get(YTS_LIST_URL, status=500)
-    http_mock.get(YTS_LIST_URL, json=payloads.FULL_FILM)
+    # The batch fetches concurrently: each film's answer is matched to its query, not to call order.
+    http_mock.get(YTS_LIST_URL, status=500, match=[query_term("tt0000001")])
+    http_mock.get(YTS_LIST_URL, json=payloads.FULL_FILM, match=[query_term(payloads.SHAWSHANK)])
     with pytest.raises(CommandError, match="1 films could not be refreshed"):
         run()
     assert DVD.objects.get(imdb_id=payloads.SHAWSHANK).yts_torrent_count == 4
