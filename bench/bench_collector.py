@@ -7,7 +7,8 @@ Every figure is a ratio or a count measured in this one run, against a local fak
   1,000 rows (linear scaling), with TMDB calls per row, then the same file again (no new DVD,
   no TMDB call: the searches are cached); and this app's own 10,000-row export re-imported
   (no TMDB at all), the pipeline's own cost;
-- statistics: the page at 10,000 DVDs against 100 DVDs, and its query count at both sizes.
+- statistics: the page at 10,000 DVDs against 100 DVDs, and its query count at both sizes, and
+  against the list page at 10,000 DVDs, both rendered (the list's stored page is left out).
 Prints a table with PASS/FAIL per figure, writes JSON, exits non-zero when a bound is not met.
 """
 
@@ -189,7 +190,7 @@ def time_page(client, url, requests):
 
 
 def measure_stats():
-    from django.test import Client
+    from django.test import Client, override_settings
     from django.urls import reverse
 
     results = {}
@@ -200,7 +201,9 @@ def measure_stats():
         client = Client()
         client.force_login(owner)
         results[label] = time_page(client, reverse("stats"), STATS_REQUESTS)
-        results[f"{label}_list"] = time_page(client, reverse("dvd_list"), STATS_REQUESTS)
+        # Rendered each time, as the stats page is: a stored list page (tracker/page_cache.py) costs a cache read.
+        with override_settings(PAGE_CACHE_SECONDS=0):
+            results[f"{label}_list"] = time_page(client, reverse("dvd_list"), STATS_REQUESTS)
     (small, small_q), (large, large_q) = results["small"], results["large"]
     large_list, _ = results["large_list"]
     return {
@@ -211,7 +214,7 @@ def measure_stats():
             figure("S2", "stats page queries at 10k DVDs (same as at 100)", large_q, "==", small_q,
                    f"{large_q} queries at {STATS_DVDS:,}, {small_q} at {STATS_SMALL}", fmt="{:d}"),
             figure("S3", "stats page vs list page, both at 10k DVDs", large / large_list, "<=", 10.0,
-                   f"{large * 1000:.1f} ms vs {large_list * 1000:.1f} ms (one page of 24)"),
+                   f"{large * 1000:.1f} ms vs {large_list * 1000:.1f} ms (one page of 24, rendered)"),
         ],
     }  # fmt: skip
 

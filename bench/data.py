@@ -15,6 +15,7 @@ STALE_IDS = 2_000_000
 STAMPEDE_IDS = 3_000_000
 LIST_IDS = 4_000_000
 BATCH_IDS = 5_000_000
+FRESH_MANY_IDS = 6_000_000
 STALE_AGE = timedelta(hours=48)
 DISK_TYPES = [DVD.DiskType.DVD, DVD.DiskType.BLURAY, DVD.DiskType.UHD]
 DIRECTORS = ["Agnès Varda", "Akira Kurosawa", "Billy Wilder", "Chantal Akerman", "Hayao Miyazaki", "Sidney Lumet"]

@@ -28,7 +28,9 @@ PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 BENCH_DB_NAME = "dvdtracker_bench"
 REDIS_BENCH_URL = "redis://127.0.0.1:6379/14"
 # Inherited variables with these prefixes could point the app elsewhere or change its behaviour.
-APP_ENV_PREFIXES = ("DJANGO_", "DATABASE_", "REDIS_", "CACHE_", "CELERY_", "YTS_", "TMDB_", "BACKGROUND_", "TRACKER_")
+APP_ENV_PREFIXES = (
+    "DJANGO_", "DATABASE_", "REDIS_", "CACHE_", "PAGE_CACHE_", "CELERY_", "YTS_", "TMDB_", "BACKGROUND_", "TRACKER_",
+)  # fmt: skip
 
 
 # --- the stack ------------------------------------------------------------------------------

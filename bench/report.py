@@ -28,13 +28,14 @@ def print_table(results):
     print(f"Machine: {machine['cpus']} CPUs ({machine['cpu_model']}), {machine['ram']} RAM, {machine['os']}")
     print(f"Stack:   {results['stack']}")
     print(f"Server:  {results['server']}; background refreshes: {results['background']}")
+    print(f"Pages:   {results['pages']}")
     print(f"Client:  {results['client']}")
     print()
-    print(f"{'page':<14} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} {'server CPU ms/req':>18}  statuses")
+    print(f"{'page':<16} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} {'server CPU ms/req':>18}  statuses")
     for load in results["loads"].values():
         errors = f" errors: {load['errors']}" if load["errors"] else ""
         print(
-            f"{load['name']:<14} {load['requests_per_second']:>8.0f} {load['p50_ms']:>8.1f} {load['p99_ms']:>8.1f} "
+            f"{load['name']:<16} {load['requests_per_second']:>8.0f} {load['p50_ms']:>8.1f} {load['p99_ms']:>8.1f} "
             f"{load['requests']:>9} {load['server_cpu_ms_per_request']:>18.2f}  {load['statuses']}{errors}"
         )
     counts = ", ".join(f"{label}: {v['queries']}" for label, v in results["list_queries"].items())

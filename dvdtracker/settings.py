@@ -98,6 +98,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dvdtracker"}}
 
+# Rendered collection pages (tracker/page_cache.py) live this many seconds at most; every write to
+# a DVD retires them sooner. Off (0) without Redis: a local-memory cache would not see the writes
+# of other processes. The bound also caps how long a write made while Redis was unreachable
+# (so that its invalidation was lost) can leave an older page in view.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60 if REDIS_URL else 0)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

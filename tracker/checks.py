@@ -2,7 +2,7 @@
 `manage.py check` error naming the variable, not a crash at request time."""
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 from dvdtracker.celery import cron
 from tracker.services.http import base_url_problem, split_base_urls
@@ -30,6 +30,7 @@ NON_NEGATIVE_INT_SETTINGS = (
     "YTS_MAX_REQUESTS_PER_SECOND",
     "YTS_FAILURE_BACKOFF_SECONDS",
     "YTS_PACING_MAX_WAIT_SECONDS",
+    "PAGE_CACHE_SECONDS",
     "TMDB_MAX_REQUESTS_PER_SECOND",
     "IMPORT_MATCH_THRESHOLD",
 )
@@ -70,7 +71,21 @@ def check_integration_settings(app_configs, **kwargs):
                 id="tracker.E005",
             )
         )
+    errors += _page_cache_warnings()
     return errors
+
+
+def _page_cache_warnings():
+    seconds, backend = settings.PAGE_CACHE_SECONDS, settings.CACHES["default"]["BACKEND"]
+    if _is_int(seconds, 1) and backend.endswith("LocMemCache"):
+        return [
+            Warning(
+                "PAGE_CACHE_SECONDS is on with the local-memory cache: pages stored by one process do not see "
+                "another's writes (a second worker, manage.py refresh_yts). Set REDIS_URL, or PAGE_CACHE_SECONDS=0.",
+                id="tracker.W008",
+            )
+        ]
+    return []
 
 
 def _collector_errors():

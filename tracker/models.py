@@ -11,6 +11,7 @@ from django.db.models.functions import Cast, Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from tracker import page_cache
 from tracker.locks import film_lock
 from tracker.ops.metrics import timed_refresh
 from tracker.validators import FIRST_FILM_YEAR, latest_release_year, validate_barcode, validate_imdb_id
@@ -71,6 +72,18 @@ LIST_PAGE_FIELDS = (
 class DVDQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(owner=user)
+
+    # Writes that send no signal retire the stored pages themselves (saves and deletes do by signal).
+    def update(self, **kwargs):
+        changed = list(self.values_list("pk", "owner_id")) if page_cache.enabled() else []
+        count = super().update(**kwargs)
+        page_cache.dvds_changed(changed, using=self.db)
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        page_cache.dvds_changed([(dvd.pk, dvd.owner_id) for dvd in created], using=self.db)
+        return created
 
     def collection_page(self, *, q="", disk_type="", media_type="", status="", watched="", sort="title"):
         """The list page's rows: filtered, sorted, without the columns the list never shows."""
@@ -291,6 +304,10 @@ class DVD(models.Model):
             return True
         # With Redis down, django-redis's IGNORE_EXCEPTIONS makes add() answer None: let the refresh run.
         return cache.add(f"yts:refresh-slot:{self.pk}", True, timeout=interval) is not False
+
+    def refresh_facts(self):
+        """The fields wants_background_refresh() reads, kept with the DVD's stored page to decide again."""
+        return {name: getattr(self, name) for name in ("imdb_id", "yts_last_updated", "yts_last_error_at")}
 
     def wants_background_refresh(self):
         """Stale or never fetched, and not failed within the last YTS_FAILURE_BACKOFF_SECONDS."""

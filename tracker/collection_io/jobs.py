@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from tracker import page_cache
 from tracker.collection_io.matching import Matcher, paced_tmdb
 from tracker.collection_io.planning import CollectionIndex, plan_row
 from tracker.collection_io.reading import read_upload
@@ -261,3 +262,4 @@ def _create(created):
             dvd.created_at = datetime.fromisoformat(row.values["created_at"])
             restored.append(dvd)
     write_fields(DVD, restored, ["created_at"])
+    page_cache.dvds_changed([(dvd.pk, dvd.owner_id) for dvd in restored])

@@ -1,4 +1,6 @@
-"""The collection's pages: list, detail, add, edit, delete. Every query is scoped to the owner."""
+"""The collection's pages: list, detail, add, edit, delete. Every query is scoped to the owner.
+
+The list and detail pages are served from tracker.page_cache when nothing they show has changed."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -8,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from tracker import background
 from tracker.forms import CollectionFilterForm, DVDForm
 from tracker.models import DVD
+from tracker.page_cache import CachedPage
 from tracker.services.tmdb import TMDBService
 from tracker.views.tmdb import add_page_search
 
@@ -18,6 +21,9 @@ LIST_VIEWS = ("grid", "list")
 
 @require_safe
 def dvd_list(request):
+    page_cache = CachedPage.of_list(request)
+    if stored := page_cache.lookup():
+        return stored.response
     filter_form = CollectionFilterForm(request.GET)
     filters = filter_form.filters()
     rows = DVD.objects.for_user(request.user).collection_page(**filters)
@@ -26,19 +32,20 @@ def dvd_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     view = request.GET.get("view") if request.GET.get("view") in LIST_VIEWS else LIST_VIEWS[0]
-    return render(
+    response = render(
         request,
         "tracker/dvd_list.html",
-        {
-            "page": page,
-            "filter_form": filter_form,
-            "filters": filters,
-            "query_without_page": query.urlencode(),
-            "view": view,
-            "view_links": {name: _query_with(request.GET, view=name) for name in LIST_VIEWS},
-            "has_any_dvd": page.paginator.count > 0 or DVD.objects.for_user(request.user).exists(),
-        },
+        page_cache.context(
+            page=page,
+            filter_form=filter_form,
+            filters=filters,
+            query_without_page=query.urlencode(),
+            view=view,
+            view_links={name: _query_with(request.GET, view=name) for name in LIST_VIEWS},
+            has_any_dvd=page.paginator.count > 0 or DVD.objects.for_user(request.user).exists(),
+        ),
     )
+    return page_cache.store(response)
 
 
 def _query_with(params, **changes):
@@ -51,19 +58,25 @@ def _query_with(params, **changes):
 
 @require_safe
 def dvd_detail(request, pk):
-    dvd = get_object_or_404(DVD.objects.for_user(request.user), pk=pk)
+    page_cache = CachedPage.of_dvd(request, pk)
+    stored = page_cache.lookup()
+    dvd = DVD(pk=pk, **stored.facts) if stored else get_object_or_404(DVD.objects.for_user(request.user), pk=pk)
     # Stale-while-revalidate: show what is stored now, refresh for the next visit.
     if dvd.wants_background_refresh():
         background.refresh_in_background(dvd.imdb_id)
-    return render(
+    if stored:
+        return stored.response
+    response = render(
         request,
         "tracker/dvd_detail.html",
-        {
-            "dvd": dvd,
-            "torrents": dvd.displayable_torrents() if dvd.imdb_id else [],
-            "can_fetch_imdb": TMDBService().is_configured,
-        },
+        page_cache.context(
+            dvd=dvd,
+            torrents=dvd.displayable_torrents() if dvd.imdb_id else [],
+            can_fetch_imdb=TMDBService().is_configured,
+        ),
     )
+    # A failure's age ("failed 3 minutes ago") would be wrong when served again.
+    return page_cache.store(response, facts=dvd.refresh_facts(), keep=not dvd.last_refresh_failed)
 
 
 @require_http_methods(["GET", "POST"])
