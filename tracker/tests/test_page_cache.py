@@ -206,6 +206,23 @@ def test_list_filters_and_searches_each_show_their_own_rows(signed_in, user):
     assert view(signed_in, reverse("dvd_list") + "?q=Alien")[1]
 
 
+@pytest.mark.parametrize(
+    ("query", "stored_again"),
+    [
+        ("?view=list&sort=-year&page=1", True),
+        ("?page=9", False),  # past the end: page 1 is shown
+        ("?sort=bogus", False),
+        ("?utm_source=mail", False),
+        ("?view=list&view=grid", False),
+    ],
+)
+def test_only_list_pages_the_pages_own_links_produce_are_stored(signed_in, user, query, stored_again):
+    """Made-up query strings render every time, so they cannot fill the cache with copies of one page."""
+    DVDFactory(owner=user, name="Alien")
+    assert "Alien" in view(signed_in, reverse("dvd_list") + query)[0]
+    assert view(signed_in, reverse("dvd_list") + query)[1] is not stored_again
+
+
 def test_a_settings_change_renders_anew(signed_in, user, settings):
     """Configuring TMDB shows the Auto-fetch button on a DVD whose page was stored without it."""
     dvd = DVDFactory(owner=user, imdb_id="", tmdb_id=278)

@@ -45,7 +45,19 @@ def dvd_list(request):
             has_any_dvd=page.paginator.count > 0 or DVD.objects.for_user(request.user).exists(),
         ),
     )
-    return page_cache.store(response)
+    return page_cache.store(response, keep=_is_canonical(request.GET, filter_form, page.number, view))
+
+
+def _is_canonical(params, filter_form, page_number, view):
+    """Whether the query string is one the page's own links produce: only those are stored, which keeps
+    a user's stored list pages to real pages, however many made-up query strings arrive."""
+    shown = {"page": str(page_number), "view": view}
+    return (
+        filter_form.is_valid()
+        and all(name in filter_form.fields or name in shown for name in params)
+        and all(len(params.getlist(name)) == 1 for name in params)
+        and all(params[name] == value for name, value in shown.items() if name in params)
+    )
 
 
 def _query_with(params, **changes):
