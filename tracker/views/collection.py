@@ -49,8 +49,8 @@ def dvd_list(request):
 
 
 def _is_canonical(params, filter_form, page_number, view):
-    """Whether the query string is one the page's own links produce: only those are stored, which keeps
-    a user's stored list pages to real pages, however many made-up query strings arrive."""
+    """Whether the query string is one the page's own links and filters produce."""
+    # Only those pages are stored, so made-up query strings cannot fill the cache with copies of one page.
     shown = {"page": str(page_number), "view": view}
     return (
         filter_form.is_valid()
