@@ -32,6 +32,8 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 
+from tracker.services.tmdb import TMDBService
+
 # Rendered where {% csrf_token %} puts the token: the escaped form of "<csrf-token>", which escaped
 # user text can never produce (its "&" would be escaped too).
 CSRF_PLACEHOLDER = "<csrf-token>"
@@ -56,12 +58,16 @@ class CachedPage:
     def __init__(self, request, page, version_key, variant=""):
         self.request = request
         self.storable = enabled() and not len(get_messages(request))
-        renderer = (_code_fingerprint(), _settings_fingerprint())
-        viewer = (request.user.get_username(), timezone.get_current_timezone_name())
-        digest = hashlib.sha256(repr((renderer, viewer, variant)).encode()).hexdigest()[:32]
-        self.key = f"pages:{page}:user:{request.user.pk}:{digest}"
+        # With the cache off, no request pays for the fingerprints (the first one reads every template).
+        self.key = self._key(page, variant) if self.storable else None
         self.version_key = version_key
         self.version = None
+
+    def _key(self, page, variant):
+        renderer = (_code_fingerprint(), _settings_fingerprint())
+        viewer = (self.request.user.get_username(), timezone.get_current_timezone_name())
+        digest = hashlib.sha256(repr((renderer, viewer, variant)).encode()).hexdigest()[:32]
+        return f"pages:{page}:user:{self.request.user.pk}:{digest}"
 
     @classmethod
     def of_dvd(cls, request, pk):
@@ -159,7 +165,7 @@ def _code_fingerprint():
 
 @cache
 def _settings_fingerprint():
-    tmdb_configured = bool(settings.TMDB_API_KEY or settings.TMDB_ACCESS_TOKEN)
+    tmdb_configured = TMDBService().is_configured  # the detail page's Auto-fetch button
     return repr([tmdb_configured, *(getattr(settings, name) for name in RENDERING_SETTINGS)])
 
 
