@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check bench bench-collector load-test clean prod prod-stop prod-status
+.PHONY: run test lint check bench bench-collector bench-scale load-test clean prod prod-stop prod-status
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,11 +53,17 @@ prod-status:
 bench: $(VENV)/.runtime
 	$(PY) -m bench.run $(BENCH_ARGS)
 	$(PY) -m bench.bench_collector
+	$(PY) -m bench.scale
 
 ## The collector's benchmarks alone: a 10,000-row import and the statistics page at 10,000 DVDs
 ## (bench/results/collector.json)
 bench-collector: $(VENV)/.runtime
 	$(PY) -m bench.bench_collector
+
+## 100,000 DVDs of one owner on PostgreSQL: list, search, statistics, exports, import, refresh_yts
+## (bench/results/scale.json); SCALE_ARGS="--only pages,exports" runs some of it
+bench-scale: $(VENV)/.runtime
+	$(PY) -m bench.scale $(SCALE_ARGS)
 
 ## 30 s at 50 clients against gunicorn on PostgreSQL + Redis; then every row is checked (needs both)
 load-test: $(VENV)/.runtime

@@ -41,10 +41,15 @@ def print_table(results):
     counts = ", ".join(f"{label}: {v['queries']}" for label, v in results["list_queries"].items())
     print(f"List page queries: {counts}")
     print()
+    print_figures(results["figures"])
+
+
+def print_figures(figures):
+    """The figures as a table: number, figure, measured, bound, PASS or FAIL, detail."""
     rows = [("#", "figure", "measured", "bound", "result", "detail")]
     rows += [
         (str(f["number"]), f["title"], f["measured"], f["bound"], "PASS" if f["passed"] else "FAIL", f["detail"])
-        for f in results["figures"]
+        for f in figures
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     for row in rows:

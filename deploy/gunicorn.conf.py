@@ -30,11 +30,17 @@ errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms rid=%({x-request-id}o)s "%(a)s"'
 
 if os.environ.get("LOG_FORMAT", "").strip().lower() == "json":
-    _json_handler = {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"}
+    _json_handler = {
+        "class": "logging.StreamHandler",
+        "formatter": "json",
+        "filters": ["redact"],
+        "stream": "ext://sys.stdout",
+    }
     logconfig_dict = {
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"json": {"()": "tracker.ops.logs.JsonFormatter"}},
+        "filters": {"redact": {"()": "tracker.ops.logs.RedactSecrets"}},
         "handlers": {"stdout": _json_handler},
         "root": {"level": "INFO", "handlers": ["stdout"]},
         "loggers": {

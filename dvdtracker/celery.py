@@ -29,5 +29,10 @@ def schedule_nightly_batch(sender, **kwargs):
         "refresh-stale-yts": {
             "task": "tracker.tasks.refresh_stale_films",
             "schedule": cron(settings.YTS_BATCH_REFRESH_CRON),
-        }
+        },
+        # Digests at each person's hour, and retries of failed sends (alerts/delivery.py).
+        "send-notifications": {
+            "task": "alerts.tasks.send_due_notifications",
+            "schedule": cron(settings.NOTIFY_SEND_CRON),
+        },
     }

@@ -37,8 +37,35 @@ def env_int(name, default):
         return raw
 
 
+def env_float(name, default):
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        return float(raw.strip())
+    except ValueError:
+        return raw
+
+
 def env_list(name, default):
     raw = os.environ.get(name)
     if raw is None:
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_email_url(name):
+    """Django's EMAIL_* settings from the URL in `name` (dj-email-url); {} when unset or unreadable."""
+    return email_settings(env_str(name))
+
+
+def email_settings(raw):
+    import dj_email_url
+
+    if not raw:
+        return {}
+    try:
+        parsed = dj_email_url.parse(raw)
+    except ValueError:
+        return {}
+    return parsed if "EMAIL_BACKEND" in parsed else {}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from dvdtracker.env import env_bool, env_int, env_list, env_str
+from dvdtracker.env import env_bool, env_email_url, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -26,9 +26,24 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # PostgreSQL's trigram indexes for the search (tracker.postgres_only); on SQLite it does nothing.
+    "django.contrib.postgres",
     "axes",
     "csp",
     "tracker",
+    "alerts",
+    # The REST API (api/): Django REST Framework, its list filters and its OpenAPI schema.
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "api",
+    # Before allauth's apps, so that its templates (the site's look) win over allauth's plain ones.
+    "accounts",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -43,6 +58,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The navbar's alert counts, filled per request (stored pages keep placeholders); inside CommonMiddleware,
+    # which then measures the filled page.
+    "alerts.counts.NavCountsMiddleware",
+    # django-allauth's request context; then staff without two-factor are sent to set it up (REQUIRE_STAFF_MFA).
+    "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffMFAMiddleware",
     # Times in the browser's own zone (the `tz` cookie set by app.js); TIME_ZONE otherwise.
     "tracker.timezones.BrowserTimezoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -103,6 +124,9 @@ else:
 # of other processes. The bound also caps how long a write made while Redis was unreachable
 # (so that its invalidation was lost) can leave an older page in view.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60 if REDIS_URL else 0)
+# What a deploy is (a git commit, an image tag): stored pages are kept per release. Unset, the
+# project's code and templates are read once per process to tell one release from the next.
+RELEASE_ID = env_str("RELEASE_ID")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -140,12 +164,14 @@ CSRF_FAILURE_VIEW = "tracker.views.errors.csrf_failure"
 
 # LOG_FORMAT=json: one JSON object per line on stdout, with request_id, user_id and imdb_id.
 LOG_FORMAT = env_str("LOG_FORMAT", "plain").lower()
+# Every handler has the "redact" filter, which takes configured secrets (TMDB's key travels in its
+# URLs, which urllib3 logs when it retries) and credential-shaped values out of each record.
 _CONSOLE = {
-    "plain": {"class": "logging.StreamHandler", "formatter": "plain"},
+    "plain": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
     "json": {
         "class": "logging.StreamHandler",
         "formatter": "json",
-        "filters": ["context"],
+        "filters": ["context", "redact"],
         "stream": "ext://sys.stdout",
     },
 }
@@ -155,12 +181,37 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
         "json": {"()": "tracker.ops.logs.JsonFormatter"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
     },
-    "filters": {"context": {"()": "tracker.ops.logs.ContextFilter"}},
-    "handlers": {"console": _CONSOLE["json" if LOG_FORMAT == "json" else "plain"]},
+    "filters": {
+        "context": {"()": "tracker.ops.logs.ContextFilter"},
+        "redact": {"()": "tracker.ops.logs.RedactSecrets"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "handlers": {
+        "console": _CONSOLE["json" if LOG_FORMAT == "json" else "plain"],
+        "mail_admins": {
+            "level": "ERROR",
+            "class": "django.utils.log.AdminEmailHandler",
+            "filters": ["require_debug_false", "redact"],
+        },
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": ["redact"]},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"tracker": {"level": env_str("TRACKER_LOG_LEVEL", "INFO")}},
+    "loggers": {
+        "tracker": {"level": env_str("TRACKER_LOG_LEVEL", "INFO")},
+        # Django's own defaults for these loggers, redacted: otherwise its unfiltered console and
+        # e-mail handlers would stay beside ours (its records still reach ours through the root).
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
+# The DEBUG 500 page and the admins' e-mail, with secrets redacted by value (see tracker/ops/error_reports.py).
+DEFAULT_EXCEPTION_REPORTER = "tracker.ops.error_reports.RedactingExceptionReporter"
 
 # --- YTS integration (names and defaults from the spec) ---------------------------
 # One base URL, or several separated by commas: on a failed fetch the next is tried.
@@ -189,6 +240,22 @@ TMDB_API_TIMEOUT = env_int("TMDB_API_TIMEOUT", 10)  # seconds
 TMDB_MAX_RETRIES = env_int("TMDB_MAX_RETRIES", 3)
 TMDB_MAX_RESPONSE_BYTES = env_int("TMDB_MAX_RESPONSE_BYTES", 1_000_000)
 TMDB_SEARCH_CACHE_TIMEOUT = env_int("TMDB_SEARCH_CACHE_TIMEOUT", 86400)  # 1 day
+TMDB_MOVIE_CACHE_TIMEOUT = env_int("TMDB_MOVIE_CACHE_TIMEOUT", 86400)  # a film's details, when they have an IMDb id
+# Per user: the add page's searches and picks and the Auto-fetch button together (cached answers are free).
+TMDB_LOOKUP_RATE_LIMIT_PER_MINUTE = env_int("TMDB_LOOKUP_RATE_LIMIT_PER_MINUTE", 30)  # 0: no limit
+
+# --- Barcode lookup (the scan page): a provider with UPCitemdb's API shape; off when unset ---------
+# The lookup endpoint itself, e.g. https://api.upcitemdb.com/prod/trial/lookup (100 a day, no key)
+# or https://api.upcitemdb.com/prod/v1/lookup with UPC_LOOKUP_KEY (sent as its user_key header).
+UPC_LOOKUP_URL = env_str("UPC_LOOKUP_URL")
+UPC_LOOKUP_KEY = env_str("UPC_LOOKUP_KEY")
+UPC_LOOKUP_TIMEOUT = env_int("UPC_LOOKUP_TIMEOUT", 5)  # seconds: someone is waiting in a shop
+UPC_LOOKUP_MAX_RETRIES = env_int("UPC_LOOKUP_MAX_RETRIES", 0)
+UPC_LOOKUP_MAX_RESPONSE_BYTES = env_int("UPC_LOOKUP_MAX_RESPONSE_BYTES", 500_000)
+UPC_LOOKUP_CACHE_TIMEOUT = env_int("UPC_LOOKUP_CACHE_TIMEOUT", 30 * 86400)  # a code names one product for ever
+UPC_LOOKUP_EMPTY_CACHE_TIMEOUT = env_int("UPC_LOOKUP_EMPTY_CACHE_TIMEOUT", 86400)
+# The trial plan allows about one call a second (shared through Redis when set; 0: no limit).
+UPC_LOOKUP_MAX_REQUESTS_PER_SECOND = env_int("UPC_LOOKUP_MAX_REQUESTS_PER_SECOND", 1)
 
 # --- Background work ------------------------------------------------------------------
 # With REDIS_URL, Celery workers on Redis do background refreshes and the nightly batch.
@@ -215,7 +282,7 @@ YTS_BATCH_REFRESH_CRON = env_str("YTS_BATCH_REFRESH_CRON", "30 4 * * *")  # minu
 YTS_BATCH_CONCURRENCY = env_int("YTS_BATCH_CONCURRENCY", 8)
 YTS_MAX_REQUESTS_PER_SECOND = env_int("YTS_MAX_REQUESTS_PER_SECOND", 5)  # 0: no limit
 # A web request waits at most this long for its turn under that pace, then answers "busy" (429).
-YTS_PACING_MAX_WAIT_SECONDS = env_int("YTS_PACING_MAX_WAIT_SECONDS", 2)
+YTS_PACING_MAX_WAIT_SECONDS = env_float("YTS_PACING_MAX_WAIT_SECONDS", 0.5)
 YTS_BACKGROUND_THREADS = env_int("YTS_BACKGROUND_THREADS", 2)
 # After a failed refresh, pages wait this long before trying YTS again in the background.
 YTS_FAILURE_BACKOFF_SECONDS = env_int("YTS_FAILURE_BACKOFF_SECONDS", 300)
@@ -244,6 +311,7 @@ X_FRAME_OPTIONS = "DENY"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)  # failed logins per username and address
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours, as django-axes counts
@@ -263,6 +331,10 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000)
 # A TMDB film is picked for a row by itself only at or above this confidence (percent).
 IMPORT_MATCH_THRESHOLD = env_int("IMPORT_MATCH_THRESHOLD", 60)
 IMPORT_JOB_RETENTION_DAYS = env_int("IMPORT_JOB_RETENTION_DAYS", 7)
+# The currency a purchase price is in unless the form says otherwise (ISO 4217).
+DEFAULT_CURRENCY = env_str("DEFAULT_CURRENCY", "EUR").upper()
+# Shared collection and wish-list pages opened per visitor's address per minute (0: no limit).
+SHARED_PAGE_RATE_LIMIT_PER_MINUTE = env_int("SHARED_PAGE_RATE_LIMIT_PER_MINUTE", 60)
 # Public trackers written into magnet links beside each torrent's download link.
 YTS_MAGNET_TRACKERS = env_list(
     "YTS_MAGNET_TRACKERS",
@@ -294,3 +366,129 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 # /metrics answers a staff session, or this token as `Authorization: Bearer <token>`.
 METRICS_TOKEN = env_str("METRICS_TOKEN")
+
+# --- Accounts: sign-in, invitations, password reset, two-factor (accounts/, django-allauth) -------
+# Mail for password resets, address checks and invitations, from EMAIL_URL (smtp://user:pass@host:587/?tls=True).
+# Without it: printed to the console in development; off DEBUG, dropped (a reset link is a credential
+# and must not land in the logs), which `check --deploy` mentions.
+EMAIL_URL = env_str("EMAIL_URL")
+_EMAIL = env_email_url("EMAIL_URL")
+EMAIL_BACKEND = _EMAIL.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG is True
+    else "django.core.mail.backends.dummy.EmailBackend"
+)
+EMAIL_HOST = _EMAIL.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = _EMAIL.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _EMAIL.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = _EMAIL.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = _EMAIL.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _EMAIL.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = _EMAIL.get("EMAIL_TIMEOUT") or 10
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "DVD Collection Tracker <webmaster@localhost>")
+
+# Open sign-up; off, a new account needs an invitation from a staff user (valid INVITATION_DAYS days).
+ALLOW_SIGNUP = env_bool("ALLOW_SIGNUP", False)
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
+# An address is checked by e-mail but not required: a household member may have none.
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[DVD Collection] "
+# A reset asked for an address no account has sends nothing (the page answers the same either way).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# django-axes (above) is the one lock on password guessing; allauth's own would answer differently.
+ACCOUNT_RATE_LIMITS = {"login_failed": False}
+
+# Single sign-on through one OpenID Connect provider (Authelia, Authentik, Keycloak, Google…).
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "single sign-on")
+OIDC_SERVER_URL = env_str("OIDC_SERVER_URL")  # the issuer; its /.well-known/openid-configuration is read
+OIDC_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+# A first sign-in by someone with no account here creates one; off, it needs an invitation.
+OIDC_AUTO_SIGNUP = env_bool("OIDC_AUTO_SIGNUP", False)
+# Hide the password form: everyone signs in through the provider.
+OIDC_ONLY = env_bool("OIDC_ONLY", False)
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_OPENID_CONNECT_URL_PREFIX = "sso"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": "oidc",
+                "name": OIDC_PROVIDER_NAME,
+                "client_id": OIDC_CLIENT_ID,
+                "secret": OIDC_CLIENT_SECRET,
+                "settings": {"server_url": OIDC_SERVER_URL},
+            }
+        ]
+        if OIDC_SERVER_URL
+        else [],
+    }
+}
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("OIDC_TIMEOUT", 10)  # seconds
+
+# Two-factor sign-in: authenticator-app codes (TOTP) and one-time recovery codes.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "DVD Collection Tracker"
+# Staff (who can reach /admin/ and make invitations) must set up two-factor before anything else.
+REQUIRE_STAFF_MFA = env_bool("REQUIRE_STAFF_MFA", False)
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+
+# --- The REST API (/api/v1/, api/): personal access tokens, JSON errors, an OpenAPI schema --------
+# Per token (a session counts as one more), apart from the pages' own limits; 0: no limit.
+API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so that a request with neither answers 401 with `WWW-Authenticate: Bearer`.
+        "api.auth.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "api.auth.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    # ?format= is the export's own parameter (csv or json), not a choice of renderer.
+    "URL_FORMAT_OVERRIDE": None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "DVD Collection Tracker API",
+    "DESCRIPTION": "Your collection, its torrents, statistics, export and imports. "
+    "Authenticate with `Authorization: Bearer <token>` (a token from Settings → API tokens) "
+    "or with the site's session cookie and CSRF token.",
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DiskTypeEnum": "tracker.models.DiskType",
+        "MediaTypeEnum": "tracker.models.MediaType",
+        "DVDStatusEnum": "tracker.models.Status",
+        "ImportStatusEnum": "tracker.models_io.ImportStatus",
+    },
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_links"],
+}
+
+# --- Upgrade alerts (alerts/): a better quality of a film you own, by feed, push or e-mail ----------
+# Fernet key(s) that encrypt the Apprise URLs people give (they hold tokens and passwords); several,
+# comma-separated, to rotate: the first encrypts, any decrypts. Unset with DEBUG off: no push or e-mail.
+NOTIFY_ENCRYPTION_KEY = env_list("NOTIFY_ENCRYPTION_KEY", [])
+# Let Apprise URLs point at loopback and private addresses (a self-hosted ntfy or Gotify on the LAN);
+# off, such URLs are refused, so that accounts cannot make the server probe its own network.
+NOTIFY_ALLOW_PRIVATE_TARGETS = env_bool("NOTIFY_ALLOW_PRIVATE_TARGETS", False)
+# The site's address, for links in messages (e.g. https://dvds.example.org); unset, messages carry none.
+NOTIFY_SITE_URL = env_str("NOTIFY_SITE_URL")
+# When beat sends digests that are due and retries failed sends (cron runs `manage.py send_notifications`).
+NOTIFY_SEND_CRON = env_str("NOTIFY_SEND_CRON", "*/10 * * * *")
+NOTIFY_MAX_CHANNELS = env_int("NOTIFY_MAX_CHANNELS", 5)  # Apprise URLs per person

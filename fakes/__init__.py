@@ -1,6 +1,6 @@
-"""Local fake HTTP servers of the YTS and TMDB APIs, on 127.0.0.1 only, for tests and benchmarks."""
+"""Local fake HTTP servers of the YTS, TMDB and barcode lookup APIs, on 127.0.0.1 only, for tests and benchmarks."""
 
-__all__ = ["FakeTMDB", "FakeYTS"]
+__all__ = ["FakeTMDB", "FakeUPC", "FakeYTS"]
 
 
 def __getattr__(name):
@@ -13,4 +13,8 @@ def __getattr__(name):
         from fakes.tmdb import FakeTMDB
 
         return FakeTMDB
+    if name == "FakeUPC":
+        from fakes.upc import FakeUPC
+
+        return FakeUPC
     raise AttributeError(f"module 'fakes' has no attribute {name!r}")

@@ -59,10 +59,10 @@ def _thread_pool():
 
 
 def _refresh_in_thread(imdb_id):
-    from tracker.models import DVD
+    from tracker import refresh  # refresh imports the models, which import this module
 
     try:
-        DVD.objects.refresh_if_stale(imdb_id)
+        refresh.refresh_film(imdb_id, refresh.PAGE)
     except Exception:
         logger.exception("Background refresh of %s failed", imdb_id)
     finally:

@@ -1,10 +1,12 @@
 """System checks for the settings read from the environment: a bad value is a
 `manage.py check` error naming the variable, not a crash at request time."""
 
+from babel.numbers import is_currency
 from django.conf import settings
-from django.core.checks import Error, Tags, Warning, register
+from django.core.checks import Error, Info, Tags, Warning, register
 
 from dvdtracker.celery import cron
+from dvdtracker.env import email_settings
 from tracker.services.http import base_url_problem, split_base_urls
 
 POSITIVE_INT_SETTINGS = (
@@ -17,11 +19,16 @@ POSITIVE_INT_SETTINGS = (
     "TMDB_API_TIMEOUT",
     "TMDB_MAX_RESPONSE_BYTES",
     "TMDB_SEARCH_CACHE_TIMEOUT",
+    "TMDB_MOVIE_CACHE_TIMEOUT",
     "YTS_BATCH_CONCURRENCY",
     "YTS_BACKGROUND_THREADS",
     "IMPORT_MAX_UPLOAD_BYTES",
     "IMPORT_MAX_ROWS",
     "IMPORT_JOB_RETENTION_DAYS",
+    "UPC_LOOKUP_TIMEOUT",
+    "UPC_LOOKUP_MAX_RESPONSE_BYTES",
+    "UPC_LOOKUP_CACHE_TIMEOUT",
+    "UPC_LOOKUP_EMPTY_CACHE_TIMEOUT",
 )
 NON_NEGATIVE_INT_SETTINGS = (
     "YTS_MAX_RETRIES",
@@ -29,11 +36,18 @@ NON_NEGATIVE_INT_SETTINGS = (
     "TMDB_MAX_RETRIES",
     "YTS_MAX_REQUESTS_PER_SECOND",
     "YTS_FAILURE_BACKOFF_SECONDS",
-    "YTS_PACING_MAX_WAIT_SECONDS",
     "PAGE_CACHE_SECONDS",
     "TMDB_MAX_REQUESTS_PER_SECOND",
+    "TMDB_LOOKUP_RATE_LIMIT_PER_MINUTE",
+    "ENDPOINT_RATE_LIMIT_PER_MINUTE",
     "IMPORT_MATCH_THRESHOLD",
+    "SHARED_PAGE_RATE_LIMIT_PER_MINUTE",
+    "UPC_LOOKUP_MAX_RETRIES",
+    "UPC_LOOKUP_MAX_REQUESTS_PER_SECOND",
 )
+
+# Seconds that may be fractional.
+NON_NEGATIVE_NUMBER_SETTINGS = ("YTS_PACING_MAX_WAIT_SECONDS",)
 
 
 def _is_int(value, minimum):
@@ -56,7 +70,13 @@ def check_integration_settings(app_configs, **kwargs):
             errors.append(
                 Error(f"{name} must be a whole number of at least {minimum}, not {value!r}.", id="tracker.E001")
             )
+    for name in NON_NEGATIVE_NUMBER_SETTINGS:
+        value = getattr(settings, name)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < float("inf"):
+            errors.append(Error(f"{name} must be a number of at least 0, not {value!r}.", id="tracker.E001"))
     errors += _base_url_errors("YTS_API_BASE_URL") + _base_url_errors("TMDB_API_BASE_URL")
+    if settings.UPC_LOOKUP_URL:  # optional: the scan page works without a barcode lookup
+        errors += _base_url_errors("UPC_LOOKUP_URL")
     if not settings.YTS_DEFAULT_QUALITIES:
         errors.append(Error("YTS_DEFAULT_QUALITIES lists no quality.", id="tracker.E003"))
     try:
@@ -96,6 +116,13 @@ def _collector_errors():
         errors.append(Error("IMPORT_MATCH_THRESHOLD is a percentage: at most 100.", id="tracker.E006"))
     for problem in filter(None, map(tracker_problem, settings.YTS_MAGNET_TRACKERS)):
         errors.append(Error(f"YTS_MAGNET_TRACKERS: {problem}.", id="tracker.E007"))
+    if not is_currency(settings.DEFAULT_CURRENCY):
+        errors.append(
+            Error(
+                f"DEFAULT_CURRENCY must be an ISO 4217 code (EUR, USD, GBP…), not {settings.DEFAULT_CURRENCY!r}.",
+                id="tracker.E008",
+            )
+        )
     return errors
 
 
@@ -115,3 +142,63 @@ def check_deployment_basics(app_configs, **kwargs):
         if not settings.ALLOWED_HOSTS:
             errors.append(Error("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off.", id="tracker.E012"))
     return errors
+
+
+# --- accounts: sign-up, single sign-on, two-factor, e-mail -----------------------------------------
+ACCOUNT_BOOLEAN_SETTINGS = ("ALLOW_SIGNUP", "OIDC_AUTO_SIGNUP", "OIDC_ONLY", "REQUIRE_STAFF_MFA")
+OIDC_SETTINGS = ("OIDC_SERVER_URL", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET")
+
+
+@register(Tags.compatibility)
+def check_account_settings(app_configs, **kwargs):
+    errors = [
+        Error(f"{name} must be true or false, not {getattr(settings, name)!r}.", id="tracker.E030")
+        for name in ACCOUNT_BOOLEAN_SETTINGS
+        if not isinstance(getattr(settings, name), bool)
+    ]
+    for name in ("INVITATION_DAYS", "SOCIALACCOUNT_REQUESTS_TIMEOUT"):
+        if not _is_int(getattr(settings, name), 1):
+            variable = "OIDC_TIMEOUT" if name.startswith("SOCIAL") else name
+            errors.append(
+                Error(
+                    f"{variable} must be a whole number of at least 1, not {getattr(settings, name)!r}.",
+                    id="tracker.E030",
+                )
+            )
+    if settings.EMAIL_URL and not email_settings(settings.EMAIL_URL):
+        errors.append(
+            Error(
+                "EMAIL_URL is not a mail URL such as smtp://user:password@mail.example.org:587/?tls=True.",
+                id="tracker.E031",
+            )
+        )
+    errors += _oidc_errors()
+    return errors
+
+
+def _oidc_errors():
+    given = [name for name in OIDC_SETTINGS if getattr(settings, name)]
+    if given and len(given) < len(OIDC_SETTINGS):
+        missing = ", ".join(name for name in OIDC_SETTINGS if name not in given)
+        return [Error(f"Single sign-on needs {missing} too (or none of the OIDC_ settings).", id="tracker.E032")]
+    if not given:
+        if settings.OIDC_ONLY is True:
+            return [Error("OIDC_ONLY hides the password form, but no OIDC_SERVER_URL is set.", id="tracker.E033")]
+        return []
+    problem = base_url_problem(settings.OIDC_SERVER_URL)
+    if problem:
+        return [Error(f"OIDC_SERVER_URL: {problem}.", id="tracker.E034")]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def check_account_mail(app_configs, **kwargs):
+    if settings.DEBUG is False and not settings.EMAIL_URL:
+        return [
+            Info(
+                "EMAIL_URL is not set: password-reset, address-check and invitation e-mails are not sent "
+                "(invitation links are still shown to the staff user who makes them).",
+                id="tracker.I035",
+            )
+        ]
+    return []

@@ -12,7 +12,7 @@ class ImportUploadForm(forms.Form):
         label="File to import",
         help_text="A CSV (this app's export, CLZ Movies or Letterboxd), a plain-text list of titles "
         "(one a line, optionally “Title (1999)”), or a JSON backup from this app.",
-        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".csv,.tsv,.txt,.json,text/*"}),
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".csv,.tsv,.txt,.json,.xml,text/*"}),
     )
 
     def clean_file(self):

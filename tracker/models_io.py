@@ -4,6 +4,7 @@ A job lives in the database so that its progress can be polled from the page whi
 worker (or, with the embedded default, the request that started it) works through the rows.
 """
 
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -66,22 +67,43 @@ def write_fields(model, objects, fields, using="default"):
         cursor.executemany(sql, params)
 
 
+def _stale_before():
+    return timezone.now() - timedelta(seconds=STALE_PHASE_SECONDS)
+
+
 class ImportJobQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(owner=user)
 
     def claim(self, pk, waiting, running):
-        """Move a job from `waiting` (or a dead `running`) to `running`; True for the one caller that won."""
-        stale = timezone.now() - timedelta(seconds=STALE_PHASE_SECONDS)
+        """Move a job from `waiting` (or a dead `running`) to `running`, for a runner to take; True for the one
+        caller that won. Taking a dead phase over clears its runner's token: that runner, if it was only slow,
+        writes nothing more."""
         return bool(
-            self.filter(Q(status=waiting) | Q(status=running, updated_at__lt=stale), pk=pk).update(
-                status=running, done=0, updated_at=timezone.now()
+            self.filter(Q(status=waiting) | Q(status=running, updated_at__lt=_stale_before()), pk=pk).update(
+                status=running, done=0, runner="", updated_at=timezone.now()
             )
         )
 
-    def progress(self, pk, done):
-        """Record progress; the write is also the heartbeat that tells a live phase from a dead one."""
-        self.filter(pk=pk).update(done=done, updated_at=timezone.now())
+    def take(self, pk, running):
+        """Become the one runner of the job's `running` phase: a new token, or "" while a live runner holds it."""
+        token = secrets.token_hex(16)
+        taken = self.filter(Q(runner="") | Q(updated_at__lt=_stale_before()), pk=pk, status=running).update(
+            runner=token, updated_at=timezone.now()
+        )
+        return token if taken else ""
+
+    def heartbeat(self, pk, token, **fields):
+        """Record progress (and `fields`) while `token` holds the job; False once another runner has it.
+
+        The write is also the heartbeat that tells a live phase from a dead one, and, inside a transaction,
+        the row lock that makes a runner's batch and a take-over happen one after the other."""
+        return bool(self.filter(pk=pk, runner=token).update(updated_at=timezone.now(), **fields))
+
+    def delete_unless_running(self, pk):
+        """Delete the job unless a live runner holds it (a dead phase can be deleted); True when deleted."""
+        deleted, _ = self.filter(pk=pk).exclude(status__in=RUNNING, updated_at__gte=_stale_before()).delete()
+        return bool(deleted)
 
     def expired(self):
         return self.filter(updated_at__lt=timezone.now() - timedelta(days=settings.IMPORT_JOB_RETENTION_DAYS))
@@ -101,6 +123,8 @@ class ImportJob(models.Model):
     uses_tmdb = models.BooleanField(default=False)
     # Set when a phase stopped on an unexpected error; the job waits for "Try again".
     failure = models.CharField(max_length=255, blank=True)
+    # The token of the process running the phase ("" until one takes it): a runner writes only while it holds it.
+    runner = models.CharField(max_length=32, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -119,6 +143,11 @@ class ImportJob(models.Model):
     @property
     def is_running(self):
         return self.status in RUNNING
+
+    @property
+    def is_stale(self):
+        """A running phase whose runner has sent no heartbeat for a while: it died, and can be resumed or deleted."""
+        return self.is_running and self.updated_at < _stale_before()
 
     @property
     def is_waiting(self):

@@ -1,32 +1,49 @@
 """Rendered collection pages kept in the cache, so a page seen again costs one cache read, not a render.
 
-A DVD's page and a user's list pages are stored whole, as rendered for that user, time zone and
-query string, under a version token: one per DVD and one per owner. Every write to a DVD — a
-save or delete (signals), a queryset update or bulk_create (DVDQuerySet), the importer's raw
-UPDATE — gives the DVD and its owner new tokens, so a stored page whose token differs is never
-served. A page is stored under the token read *before* its data was read from the database, and
-writers set new tokens both at once and again after their transaction commits, so no ordering of
-a reader and a writer can leave an older page under the newest token.
+A DVD's page and a user's list pages are stored whole, as rendered for that user, time zone, release
+and query string, under a version token: one per DVD and one per owner. A stored page whose token
+differs from the current one is never served.
+
+Every write to a DVD retires pages through one function, dvds_changed(), given the (DVD, owner)
+pairs the write touched, before and after it, so a DVD given to another owner leaves both owners'
+lists. The write paths that reach it:
+- a save or delete (tracker/apps.py's signals: pre_save reads the owner stored before a save,
+  post_save and post_delete retire; a queryset delete sends post_delete for each row);
+- DVDQuerySet.update, and so bulk_update, which writes through it (the rows before the UPDATE and,
+  when it sets the owner, after), and DVDQuerySet.bulk_create;
+- code that writes by other means calls it itself: the importer's raw UPDATE
+  (tracker/collection_io/jobs.py), a change of display preferences (accounts/preferences.py).
+A page is stored under the token read *before* its data was read from the database, and
+dvds_changed() sets new tokens after the write, both at once and again after the transaction
+commits, so no ordering of a reader and a writer can leave an older page under the newest token.
+
+A list page is stored only when its query string is the canonical one the list view rebuilds from
+the cleaned filters (tracker/views/collection.py, list_query), which its own links use: any other
+spelling of a page is rendered and not stored, so made-up query strings cannot fill the cache.
+Searches are not stored either. Pages are kept apart by release: RELEASE_ID where the deploy sets it,
+else a digest of the project's code and templates (and the static manifest), read once per process,
+so a deploy never serves a page rendered by the last one.
 
 What differs per request is kept out: the CSRF token is a placeholder swapped for the request's
-own; a request with messages to show, or with a search, renders as usual and is not stored. A page
-is stored with the facts its view needs to act when serving it again (a stale DVD's page still
-starts a background refresh). PAGE_CACHE_SECONDS bounds every entry's life; it is 0 (off) without
-Redis, where other processes' writes (manage.py commands) could not reach this process's
-local-memory cache.
+own; a request with messages to show renders as usual and is not stored. A page is stored with
+the facts its view needs to act when serving it again (a stale DVD's page still starts a
+background refresh). PAGE_CACHE_SECONDS bounds every entry's life; it is 0 (off) without Redis,
+where other processes' writes (manage.py commands) could not reach this process's local-memory cache.
 """
 
 import hashlib
 import secrets
 from dataclasses import dataclass
 from functools import cache
+from importlib import import_module
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache as default_cache
 from django.core.signals import setting_changed
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -58,13 +75,13 @@ class CachedPage:
     def __init__(self, request, page, version_key, variant=""):
         self.request = request
         self.storable = enabled() and not len(get_messages(request))
-        # With the cache off, no request pays for the fingerprints (the first one reads every template).
+        # With the cache off, no request pays for the fingerprints (without RELEASE_ID, the first reads the code).
         self.key = self._key(page, variant) if self.storable else None
         self.version_key = version_key
         self.version = None
 
     def _key(self, page, variant):
-        renderer = (_code_fingerprint(), _settings_fingerprint())
+        renderer = (_release(), _settings_fingerprint())
         viewer = (self.request.user.get_username(), timezone.get_current_timezone_name())
         digest = hashlib.sha256(repr((renderer, viewer, variant)).encode()).hexdigest()[:32]
         return f"pages:{page}:user:{self.request.user.pk}:{digest}"
@@ -77,10 +94,11 @@ class CachedPage:
         return page
 
     @classmethod
-    def of_list(cls, request):
-        page = cls(request, "list", _owner_version_key(request.user.pk), variant=request.GET.urlencode())
+    def of_list(cls, request, query, searched):
+        """A list page, stored only when requested by its canonical query string, and never for a search."""
+        page = cls(request, "list", _owner_version_key(request.user.pk), variant=query)
         # Searches are one-off and their text is anything: storing them would only fill the cache.
-        page.storable = page.storable and not request.GET.get("q", "").strip()
+        page.storable = page.storable and not searched and request.META.get("QUERY_STRING", "") == query
         return page
 
     def lookup(self):
@@ -115,8 +133,11 @@ class CachedPage:
         return content.replace(_RENDERED_PLACEHOLDER, get_token(self.request).encode())
 
 
-def dvds_changed(rows, using="default"):
-    """Retire the stored pages of these DVDs and their owners' lists: rows are (dvd pk, owner pk) pairs."""
+def dvds_changed(rows, using=DEFAULT_DB_ALIAS):
+    """Retire the stored pages of these DVDs and their owners' lists: rows are (dvd pk, owner pk) pairs.
+
+    The one place pages retire: every write to DVDs calls it once the rows are written.
+    """
     if not enabled():
         return
     keys = {_dvd_version_key(pk) for pk, _ in rows if pk} | {_owner_version_key(owner) for _, owner in rows}
@@ -133,9 +154,18 @@ def dvds_changed(rows, using="default"):
         transaction.on_commit(bump, using=using)
 
 
+def dvd_saving(sender, instance, using, update_fields=None, **kwargs):
+    """pre_save receiver for DVD: remember the owner stored before, for post_save to retire too."""
+    instance._page_cache_stored_rows = []
+    if enabled() and instance.pk is not None and (update_fields is None or "owner" in update_fields):
+        stored = sender._base_manager.using(using).filter(pk=instance.pk)
+        instance._page_cache_stored_rows = list(stored.values_list("pk", "owner_id"))
+
+
 def dvd_written(sender, instance, using, **kwargs):
     """post_save and post_delete receiver for DVD."""
-    dvds_changed([(instance.pk, instance.owner_id)], using=using)
+    before = vars(instance).pop("_page_cache_stored_rows", [])
+    dvds_changed([*before, (instance.pk, instance.owner_id)], using=using)
 
 
 def _dvd_version_key(pk):
@@ -146,20 +176,40 @@ def _owner_version_key(pk):
     return f"pages:version:owner:{pk}"
 
 
+def owner_version(pk):
+    """The owner's current token (None when none is set): it changes with every write to one of their DVDs.
+
+    Other per-owner caches keyed by it (alerts.counts) retire with the pages, by the same writes.
+    """
+    return default_cache.get(_owner_version_key(pk)) if enabled() else None
+
+
 def _new_token():
     return secrets.token_hex(8)
 
 
 @cache
-def _code_fingerprint():
-    """The templates' and the app's code, so that a deploy never serves a page rendered by the last one."""
+def _release():
+    """What the running code is: RELEASE_ID when the deploy names it, else a digest of the project's files."""
+    return settings.RELEASE_ID or _project_digest()
+
+
+def _project_digest():
+    """The project's own apps, URLs and templates, and the static manifest whose file names pages carry."""
     base = Path(settings.BASE_DIR)
-    code = [path for path in base.glob("tracker/**/*.py") if "tests" not in path.parts]
-    files = sorted([*base.glob("templates/**/*.html"), *code])
-    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    folders = [Path(app.path) for app in apps.get_app_configs() if Path(app.path).parent == base]
+    folders += [Path(import_module(settings.ROOT_URLCONF).__file__).parent]
+    folders += [Path(folder) for engine in settings.TEMPLATES for folder in engine.get("DIRS", [])]
+    files = {
+        path
+        for folder in folders
+        for path in folder.rglob("*")
+        if path.suffix in (".py", ".html") and "tests" not in path.relative_to(folder).parts
+    }
     digest = hashlib.sha256()
-    for path in [*files, manifest] if manifest.exists() else files:
-        digest.update(path.read_bytes())
+    for path in [*sorted(files), Path(settings.STATIC_ROOT) / "staticfiles.json"]:
+        if path.is_file():
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -172,3 +222,4 @@ def _settings_fingerprint():
 @receiver(setting_changed)
 def _forget_settings(**kwargs):
     _settings_fingerprint.cache_clear()
+    _release.cache_clear()

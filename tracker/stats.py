@@ -21,12 +21,21 @@ def _grouped(queryset, field):
     return dict(queryset.order_by().values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
 
 
-def _by_choice(queryset, field, choices):
-    counts = _grouped(queryset, field)
-    return [(label, counts.get(value, 0)) for value, label in choices.choices]
+def _choice_counts(field, choices):
+    return {f"{field}_{value}": Count("pk", filter=Q(**{field: value})) for value in choices.values}
+
+
+def _by_choice(figures, field, choices):
+    """The counts per choice that totals() made, taken out of its figures."""
+    return [(label, figures.pop(f"{field}_{value}")) for value, label in choices.choices]
 
 
 def totals(queryset):
+    """The collection's figures, and its DVDs per format and per media type, in one pass over it.
+
+    At 100,000 DVDs each pass costs tens of milliseconds; formats and media grouped apart doubled
+    the page's time (`make bench-scale`).
+    """
     has_imdb = ~Q(imdb_id="")
     return queryset.aggregate(
         total=Count("pk"),
@@ -43,6 +52,8 @@ def totals(queryset):
         minutes=Sum("runtime"),
         oldest=Min("release_year"),
         newest=Max("release_year"),
+        **_choice_counts("disk_type", DVD.DiskType),
+        **_choice_counts("media_type", DVD.MediaType),
     )
 
 
@@ -86,10 +97,11 @@ def added_per_month(queryset, today=None):
 
 def collection_stats(queryset, today=None):
     figures = totals(queryset)
+    formats, media = _by_choice(figures, "disk_type", DVD.DiskType), _by_choice(figures, "media_type", DVD.MediaType)
     return {
         "totals": figures,
-        "formats": _by_choice(queryset, "disk_type", DVD.DiskType),
-        "media": _by_choice(queryset, "media_type", DVD.MediaType),
+        "formats": formats,
+        "media": media,
         "decades": by_decade(queryset),
         "genres": by_genre(queryset),
         "watched": [("Watched", figures["watched"]), ("Unwatched", figures["unwatched"])],

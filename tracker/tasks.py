@@ -1,8 +1,11 @@
 """Celery tasks. Each is idempotent: a task re-run after a lost worker does no harm."""
 
+from dataclasses import replace
+
 from celery import shared_task
 from django.core.management import call_command
 
+from tracker import refresh
 from tracker.locks import lock_ttl
 
 # A busy film is looked at again this many times, once its lock has surely expired.
@@ -12,14 +15,10 @@ BUSY_RETRIES = 2
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True, max_retries=BUSY_RETRIES)
 def refresh_film(self, imdb_id, max_age_hours=None, force=False):
     """Refresh one film's torrents for every DVD that has it."""
-    from tracker.models import DVD
-
-    if force:
-        dvd = DVD.objects.filter(imdb_id=imdb_id).first()
-        return "missing" if dvd is None else ("refreshed" if dvd.refresh_yts_data(force=True) else "failed")
-    outcome = DVD.objects.refresh_if_stale(imdb_id, max_age_hours, patient=True)
+    policy = refresh.Policy(use_cache=False) if force else replace(refresh.WORKER, max_age_hours=max_age_hours)
+    outcome = refresh.refresh_film(imdb_id, policy).status
     request = self.request
-    if outcome == "busy" and not (request.is_eager or request.called_directly) and request.retries < BUSY_RETRIES:
+    if outcome == refresh.BUSY and not (request.is_eager or request.called_directly) and request.retries < BUSY_RETRIES:
         # The lock's holder may be a worker that was killed mid-refresh: its task comes back
         # (reject_on_worker_lost) while its lock still stands. Look again once the lock has
         # expired; if the holder was alive and finished, the film is fresh and this is a no-op.
@@ -33,9 +32,17 @@ def refresh_stale_films():
     call_command("refresh_yts", queue=True)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def run_import_job(job_id):
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True, max_retries=BUSY_RETRIES)
+def run_import_job(self, job_id):
     """Run an import job's current phase (matching its rows on TMDB, or importing them); idempotent."""
     from tracker.collection_io.jobs import run_phase
+    from tracker.models_io import STALE_PHASE_SECONDS
 
-    return run_phase(job_id)
+    outcome = run_phase(job_id)
+    request = self.request
+    if outcome == "busy" and not (request.is_eager or request.called_directly) and request.retries < BUSY_RETRIES:
+        # Another runner holds the phase. If it is a worker that was killed (its message came back,
+        # reject_on_worker_lost), its last heartbeat is still fresh: look again once it would be stale.
+        # A live runner keeps its heartbeat fresh, and this message then ends without doing anything.
+        raise self.retry(countdown=STALE_PHASE_SECONDS + 10)
+    return outcome

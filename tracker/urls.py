@@ -1,7 +1,10 @@
 from django.urls import path
 
 from tracker import views
-from tracker.views import exporting, importing, stats
+from tracker.views import copies, exporting, importing, lending, scan, sharing, stats
+
+# The one page for visitors who are not signed in: a collection or wish list shared by its link.
+PUBLIC_URL_NAMES = {"shared_page"}
 
 urlpatterns = [
     path("", views.dvd_list, name="dvd_list"),
@@ -20,4 +23,19 @@ urlpatterns = [
     path("export/collection.csv", exporting.export_csv, name="export_csv"),
     path("export/collection.json", exporting.export_json, name="export_json"),
     path("stats/", stats.stats_page, name="stats"),
+    # Copies, the wish list, loans and share links (tracker/views/copies.py, lending.py, sharing.py).
+    path("duplicates/", copies.duplicates_page, name="duplicates"),
+    path("wishlist/", lending.wishlist_page, name="wishlist"),
+    path("wishlist/<int:pk>/bought/", lending.wishlist_bought, name="wishlist_bought"),
+    path("dvd/<int:pk>/lend/", lending.dvd_lend, name="dvd_lend"),
+    path("loans/", lending.loans_page, name="loans"),
+    path("loans/<int:pk>/returned/", lending.loan_returned, name="loan_returned"),
+    path("sharing/", sharing.sharing_page, name="sharing"),
+    path("shared/<str:token>/", sharing.shared_page, name="shared_page"),
+    # The shop's barcode scanner (tracker/views/scan.py), and what installs it on a phone's home screen.
+    path("scan/", scan.scan_page, name="scan"),
+    path("scan/discs/", scan.scan_discs, name="scan_discs"),
+    path("scan/identify/", scan.scan_identify, name="scan_identify"),
+    path("manifest.webmanifest", scan.web_manifest, name="web_manifest"),
+    path("sw.js", scan.service_worker, name="service_worker"),
 ]

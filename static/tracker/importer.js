@@ -1,7 +1,8 @@
 /* The import page's progress: start the waiting phase, then poll the job until it is done.
    With a Celery worker the "run" request returns at once; with the embedded default it runs
    the phase inline and returns at the end, while the polling shows the progress meanwhile.
-   When the job stops running the page reloads: the server renders the preview or the report. */
+   When the job stops running the page reloads: the server renders the preview or the report; so it
+   does when a running phase dies (its heartbeat goes stale), to offer Resume and Delete. */
 "use strict";
 
 (function () {
@@ -15,6 +16,7 @@
   const runForm = document.getElementById("import-run-form");
   const renderedStatus = section.dataset.status;
   const renderedFailure = section.dataset.failure || "";
+  const renderedStale = "stale" in section.dataset;
   const POLL_MS = 1000;
   let runPending = false;
   let ranOnce = false;
@@ -42,7 +44,10 @@
       return;
     }
     show(job);
-    if (job.running || runPending) {
+    if (!runPending && !ranOnce && job.stale !== renderedStale) {
+      /* The phase died (or was resumed elsewhere): the server renders what can be done now. */
+      window.location.reload();
+    } else if (job.running || runPending) {
       window.setTimeout(poll, POLL_MS);
     } else if (ranOnce || job.status !== renderedStatus || job.failure !== renderedFailure) {
       window.location.reload();

@@ -8,6 +8,8 @@ from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from tracker.collection_io.columns import parse_price, parse_purchase_date
+from tracker.collection_io.exporting import streamed_rows
 from tracker.collection_io.rows import ImportFileError, ParsedFile, ParsedRow
 from tracker.services.yts import YTSBadResponse, allowed_download_hosts, parse_torrent
 
@@ -16,9 +18,17 @@ VERSION = 1
 
 TEXT_FIELDS = [
     "name", "disk_type", "media_type", "status", "storage_box", "box_set_name", "imdb_id", "barcode",
-    "director", "genres", "poster_url", "overview", "notes", "yts_last_error",
+    "director", "genres", "poster_url", "overview", "notes", "yts_last_error", "edition", "region",
+    "purchase_currency", "purchase_store", "condition", "lent_to",
 ]  # fmt: skip
-NUMBER_FIELDS = ["release_year", "tmdb_id", "runtime"]
+NUMBER_FIELDS = ["release_year", "tmdb_id", "runtime", "disc_count"]
+# Written as text ("12.99", "2024-03-31"), read back with the CSV's parsers.
+PARSED_FIELDS = {
+    "purchase_price": parse_price,
+    "purchase_date": parse_purchase_date,
+    "lent_on": parse_purchase_date,
+    "loan_due": parse_purchase_date,
+}
 FLAG_FIELDS = ["is_unwatched", "is_unopened"]
 MOMENT_FIELDS = ["created_at", "yts_last_updated", "yts_last_error_at"]
 # Written for the reader's benefit; a restore makes its own.
@@ -28,6 +38,8 @@ BACKUP_FIELDS = [
     "is_unwatched", "is_unopened", "imdb_id", "tmdb_id", "barcode", "director", "genres", "runtime",
     "poster_url", "overview", "notes", "created_at", "updated_at",
     "yts_data", "yts_last_updated", "yts_torrent_count", "yts_last_error", "yts_last_error_at",
+    "edition", "region", "disc_count", "condition", "purchase_date", "purchase_price", "purchase_currency",
+    "purchase_store", "lent_to", "lent_on", "loan_due",
 ]  # fmt: skip
 
 
@@ -43,10 +55,13 @@ def _moment(value):
 
 
 def entry(dvd):
-    values = {name: getattr(dvd, name) for name in BACKUP_FIELDS}
+    # The open loan's fields are annotations (DVDQuerySet.with_open_loan).
+    values = {name: getattr(dvd, name, None) for name in BACKUP_FIELDS}
     values["id"] = dvd.pk
     for name in (*MOMENT_FIELDS, "updated_at"):
         values[name] = _moment(values[name])
+    for name in PARSED_FIELDS:
+        values[name] = None if values[name] is None else str(values[name])
     return values
 
 
@@ -55,7 +70,7 @@ def backup_chunks(queryset, exported_at=None):
     exported_at = _moment(exported_at or timezone.now())
     yield f'{{"format": "{FORMAT}", "version": {VERSION}, "exported_at": "{exported_at}", "dvds": ['
     separator = "\n"
-    for dvd in backup_order(queryset).iterator(chunk_size=500):
+    for dvd in streamed_rows(backup_order(queryset.with_open_loan())):
         yield separator + json.dumps(entry(dvd), ensure_ascii=False)
         separator = ",\n"
     yield "\n]}\n"
@@ -94,6 +109,15 @@ def _row(number, entry, hosts):
         _take(row, entry, name, lambda v: isinstance(v, bool), "true or false")
     for name in MOMENT_FIELDS:
         _take(row, entry, name, _is_moment, "a date-time with its time zone")
+    for name, parse in PARSED_FIELDS.items():
+        if isinstance(entry.get(name), str):
+            cell = parse(entry[name])
+            row.values[name] = cell.value
+            row.problems += [cell.problem] if cell.problem else []
+            row.warnings += [cell.warning] if cell.warning else []
+    # The DVD's id in the account it was exported from: two entries with different ids are two copies.
+    if isinstance(entry.get("id"), int) and not isinstance(entry["id"], bool):
+        row.values["exported_id"] = entry["id"]
     torrents = entry.get("yts_data")
     if torrents is not None:
         row.values["yts_data"] = _torrents(torrents, row, hosts)

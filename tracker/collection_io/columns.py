@@ -8,11 +8,13 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
+from babel.numbers import is_currency
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone
 
 from tracker.models import DVD
+from tracker.validators import is_ascii_digits
 
 # This app's own CSV export: (heading, what it holds). The importer reads every heading back.
 EXPORT_COLUMNS = [
@@ -35,6 +37,17 @@ EXPORT_COLUMNS = [
     ("poster_url", "poster_url"),
     ("overview", "overview"),
     ("notes", "notes"),
+    ("edition", "edition"),
+    ("region", "region"),
+    ("discs", "disc_count"),
+    ("condition", "condition"),
+    ("purchase_date", "purchase_date"),
+    ("purchase_price", "purchase_price"),
+    ("currency", "purchase_currency"),
+    ("store", "purchase_store"),
+    ("loaned_to", "lent_to"),
+    ("loaned_on", "lent_on"),
+    ("loan_due", "loan_due"),
     ("added", "created_at"),
     ("updated", "updated_at"),
     ("torrents_updated", "yts_last_updated"),
@@ -65,6 +78,17 @@ ALIASES = {
     "overview": ["overview", "plot", "description", "synopsis"],
     "notes": ["notes", "note", "comments"],
     "created_at": ["added", "added date", "date added", "date"],
+    "edition": ["edition", "edition name"],
+    "region": ["region", "region code"],
+    "disc_count": ["discs", "disc count", "number of discs", "nr of discs", "no of discs"],
+    "condition": ["condition"],
+    "purchase_date": ["purchase date", "purchased", "date purchased", "purchased on"],
+    "purchase_price": ["purchase price", "price paid", "price"],
+    "purchase_currency": ["currency", "purchase currency"],
+    "purchase_store": ["store", "purchase store", "purchased at", "shop", "bought at"],
+    "lent_to": ["loaned to", "lent to", "on loan to", "borrower"],
+    "lent_on": ["loaned on", "lent on", "loan date", "date loaned"],
+    "loan_due": ["loan due", "due date", "due back", "loan due date"],
     "ignore": [
         "id", "updated", "torrents updated", "torrent count", "torrent urls", "letterboxd uri", "rating",
         "rewatch", "tags", "watched date", "sort title", "index", "review",
@@ -90,18 +114,33 @@ STATUSES = {
     "forsale": DVD.Status.KEPT, "onloan": DVD.Status.KEPT,
     "disposed": DVD.Status.DISPOSED, "sold": DVD.Status.DISPOSED, "notincollection": DVD.Status.DISPOSED,
     "givenaway": DVD.Status.DISPOSED, "lost": DVD.Status.DISPOSED, "traded": DVD.Status.DISPOSED,
+    "wishlist": DVD.Status.WISHLIST, "wanted": DVD.Status.WISHLIST, "onmywishlist": DVD.Status.WISHLIST,
+    "onwishlist": DVD.Status.WISHLIST,
 }  # fmt: skip
-# CLZ keeps films one does not own in the same list; they are skipped, with the reason.
-NOT_OWNED_STATUSES = {"wishlist", "onorder", "wanted", "preorder"}
+# CLZ keeps films one has ordered in the same list; they are skipped, with the reason (a wish list is kept).
+NOT_OWNED_STATUSES = {"onorder", "preorder"}
+CONDITIONS = {
+    "mint": DVD.Condition.MINT, "new": DVD.Condition.MINT, "nearmint": DVD.Condition.MINT,
+    "sealed": DVD.Condition.MINT, "good": DVD.Condition.GOOD, "verygood": DVD.Condition.GOOD,
+    "fine": DVD.Condition.GOOD, "used": DVD.Condition.GOOD, "worn": DVD.Condition.WORN, "fair": DVD.Condition.WORN,
+    "acceptable": DVD.Condition.WORN, "poor": DVD.Condition.DAMAGED, "damaged": DVD.Condition.DAMAGED,
+}  # fmt: skip
+PRICE_RE = re.compile(r"\A[^0-9-]{0,4}\s*(-?)\s*([0-9]{1,8})(?:[.,]([0-9]{1,2}))?\s*[^0-9]{0,4}\Z")
+PURCHASE_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%b %d, %Y", "%d %b %Y", "%B %d, %Y", "%d %B %Y")
 TRUE_WORDS = {"yes", "y", "true", "1", "x", "✓", "✔"}
 FALSE_WORDS = {"no", "n", "false", "0"}
 
-# A leading quote was added by our export to keep spreadsheets from running a formula.
+# A leading apostrophe was added by our export to keep spreadsheets from running a formula, and to
+# text that starts with an apostrophe before one of these, so that taking one off gives it back.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-IMDB_IN_TEXT_RE = re.compile(r"tt\d{7,10}")
-YEAR_IN_TEXT_RE = re.compile(r"(?<!\d)(1[89]\d\d|2[01]\d\d)(?!\d)")
-TMDB_URL_RE = re.compile(r"themoviedb\.org/movie/(\d{1,9})")
-RUNTIME_RE = re.compile(r"^(?:(\d{1,2})\s*h(?:ours?|rs?)?\s*)?(?:(\d{1,4})\s*(?:m|min|mins|minutes)?)?$", re.I)
+QUOTE = "'"
+OWN_EXPORT = "DVD Collection Tracker CSV"
+# Ids and years are [0-9] (\d takes any script's digits), and not followed by a digit of any script:
+# "tt0111161٣" is not tt0111161.
+IMDB_IN_TEXT_RE = re.compile(r"tt[0-9]{7,10}(?!\d)")
+YEAR_IN_TEXT_RE = re.compile(r"(?<!\d)(1[89][0-9][0-9]|2[01][0-9][0-9])(?!\d)")
+TMDB_URL_RE = re.compile(r"themoviedb\.org/movie/([0-9]{1,9})")
+RUNTIME_RE = re.compile(r"\A(?:([0-9]{1,2})\s*h(?:ours?|rs?)?\s*)?(?:([0-9]{1,4})\s*(?:m|min|mins|minutes)?)?\Z", re.I)
 LIST_SEPARATORS_RE = re.compile(r"\s*[;/|]\s*|\s*,\s*")
 
 _url_validator = URLValidator(schemes=["http", "https"])
@@ -134,7 +173,7 @@ def source_label(headings):
     """Which export a header row comes from, for the preview."""
     names = {normalise_heading(h) for h in headings}
     if {"torrent urls", "media type"} <= names:
-        return "DVD Collection Tracker CSV"
+        return OWN_EXPORT
     if "letterboxd uri" in names:
         return "Letterboxd CSV"
     if names & {"collection status", "imdb url", "imdb number", "seen it", "movie release year"}:
@@ -143,7 +182,8 @@ def source_label(headings):
 
 
 def unquote_formula(text):
-    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_PREFIXES:
+    """The cell without the apostrophe our export put before a formula-like (or apostrophe-led) text."""
+    if len(text) > 1 and text[0] == QUOTE and text[1] in (*FORMULA_PREFIXES, QUOTE):
         return text[1:]
     return text
 
@@ -156,7 +196,7 @@ def parse_year(text, heading_field="release_year"):
     text = text.strip()
     if not text:
         return Cell()
-    if re.fullmatch(r"\d{4}(?:\.0+)?", text):
+    if re.fullmatch(r"[0-9]{4}(?:\.0+)?", text):
         return Cell(int(text[:4]))
     # A release date ("1999-03-31", "Mar 31, 1999") holds the year somewhere.
     match = YEAR_IN_TEXT_RE.search(text) if not text.isdigit() else None
@@ -205,7 +245,7 @@ def parse_imdb_id(text):
     if match:
         return Cell(match[0])
     digits = text.removesuffix(".0")
-    if digits.isdigit() and len(digits) <= 10 and int(digits) > 0:
+    if is_ascii_digits(digits) and len(digits) <= 10 and int(digits) > 0:
         return Cell(f"tt{digits.zfill(7)}")
     return Cell(problem=f"“{text[:30]}” is not an IMDb id (like tt0111161) or IMDb address.")
 
@@ -216,7 +256,7 @@ def parse_tmdb_id(text):
         return Cell()
     match = TMDB_URL_RE.search(text)
     digits = match[1] if match else text.removesuffix(".0")
-    if digits.isdigit() and 0 < int(digits) < 2**31:
+    if is_ascii_digits(digits) and 0 < int(digits) < 2**31:
         return Cell(int(digits))
     return Cell(problem=f"“{text[:30]}” is not a TMDB id (a number).")
 
@@ -225,7 +265,7 @@ def parse_barcode(text):
     digits = re.sub(r"[\s-]", "", text.strip()).removesuffix(".0")
     if not digits:
         return Cell()
-    if digits.isdigit() and 8 <= len(digits) <= 14:
+    if is_ascii_digits(digits) and 8 <= len(digits) <= 14:
         return Cell(digits)
     return Cell(warning=f"Barcode “{text.strip()[:20]}” left out: a barcode is 8 to 14 digits.")
 
@@ -278,6 +318,60 @@ def parse_text(text):
     return Cell(" ".join(text.split()))
 
 
+def parse_disc_count(text):
+    digits = text.strip().removesuffix(".0")
+    if not digits:
+        return Cell()
+    if is_ascii_digits(digits) and 0 < int(digits) < 1000:
+        return Cell(int(digits))
+    return Cell(warning=f"Number of discs “{text.strip()[:20]}” left out: give a whole number.")
+
+
+def parse_condition(text):
+    if not text.strip():
+        return Cell()
+    value = CONDITIONS.get(_key(text))
+    if value is None:
+        return Cell(warning=f"Condition “{text.strip()[:20]}” left out: use Mint, Good, Worn or Damaged.")
+    return Cell(value)
+
+
+def parse_purchase_date(text):
+    """A purchase date as an ISO date; one not read is left out with a warning."""
+    text = text.strip()
+    if not text:
+        return Cell()
+    for pattern in PURCHASE_DATE_FORMATS:
+        try:
+            # Only a calendar date is parsed: no time zone can move it.
+            return Cell(datetime.strptime(text[:30], pattern).date().isoformat())  # noqa: DTZ007
+        except ValueError:
+            continue
+    return Cell(warning=f"Purchase date “{text[:20]}” left out: give it as 2024-03-31.")
+
+
+def parse_price(text):
+    """A price as its decimal text ("12.99"): "$12.99", "12,99 €" and "12" are read, a negative one is refused."""
+    text = text.strip()
+    if not text:
+        return Cell()
+    match = PRICE_RE.match(text)
+    if not match:
+        return Cell(problem=f"Price “{text[:20]}” is not an amount like 12.99.")
+    if match[1]:
+        return Cell(problem=f"Price “{text[:20]}”: a price cannot be negative.")
+    return Cell(f"{int(match[2])}.{(match[3] or '0').ljust(2, '0')}")
+
+
+def parse_currency(text):
+    code = text.strip().upper()
+    if not code:
+        return Cell()
+    if not is_currency(code):
+        return Cell(problem=f"Unknown currency “{text.strip()[:10]}”: use an ISO 4217 code like EUR, USD or GBP.")
+    return Cell(code)
+
+
 def parse_multiline(text):
     return Cell(text.strip().replace("\r\n", "\n"))
 
@@ -303,5 +397,29 @@ PARSERS = {
     "overview": parse_multiline,
     "notes": parse_multiline,
     "created_at": parse_datetime,
+    "edition": parse_text,
+    "region": parse_text,
+    "disc_count": parse_disc_count,
+    "condition": parse_condition,
+    "purchase_date": parse_purchase_date,
+    "purchase_price": parse_price,
+    "purchase_currency": parse_currency,
+    "purchase_store": parse_text,
+    "lent_to": parse_text,
+    "lent_on": parse_purchase_date,
+    "loan_due": parse_purchase_date,
 }
 FIELD_OF = {"is_watched": "is_unwatched"}
+
+
+def parse_verbatim(text):
+    return Cell(text)
+
+
+# This app's own export wrote its text from the database: it is read back as it is, spaces,
+# line ends and list separators included, so that an export imported again is the same DVDs.
+VERBATIM_FIELDS = (
+    "name", "storage_box", "box_set_name", "director", "genres", "overview", "notes", "edition", "region",
+    "purchase_store", "lent_to",
+)  # fmt: skip
+OWN_EXPORT_PARSERS = {**PARSERS, **dict.fromkeys(VERBATIM_FIELDS, parse_verbatim)}

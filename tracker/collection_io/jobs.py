@@ -2,10 +2,17 @@
 plan (a dry run: nothing is written), then import. Both long phases run as one Celery task each
 (inline with the embedded default) and record their progress on the job; each is idempotent, so a
 phase re-run after a lost worker carries on where it stopped.
+
+A phase has one runner at a time: each run takes the job with a token of its own (a redelivered
+Celery message or a second click finds it taken), and writes each batch — the DVDs together with
+the rows marked done — in one transaction that first checks the token still holds the job. A
+runner whose phase was taken over (Resume on a phase whose heartbeat went stale) writes nothing more.
 """
 
 import logging
-from datetime import datetime
+import time
+from contextlib import contextmanager, nullcontext
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -15,12 +22,24 @@ from tracker import page_cache
 from tracker.collection_io.matching import Matcher, paced_tmdb
 from tracker.collection_io.planning import CollectionIndex, plan_row
 from tracker.collection_io.reading import read_upload
-from tracker.models import DVD
-from tracker.models_io import PENDING_PHASES, ImportJob, ImportRow, ImportStatus, Outcome, Plan, write_fields
+from tracker.models import DVD, Loan
+from tracker.models_io import (
+    PENDING_PHASES,
+    STALE_PHASE_SECONDS,
+    ImportJob,
+    ImportRow,
+    ImportStatus,
+    Outcome,
+    Plan,
+    write_fields,
+)
 from tracker.services.tmdb import TMDBError, TMDBNotConfigured, TMDBNotFound
 
 logger = logging.getLogger("tracker.import")
 BATCH = 200
+# A runner writes its heartbeat at least this often, between rows (one row can wait long on TMDB),
+# well within STALE_PHASE_SECONDS, after which its phase may be taken over.
+HEARTBEAT_SECONDS = STALE_PHASE_SECONDS / 8
 # After this many failed lookups in a row TMDB is taken to be down: the rest are not tried.
 MAX_CONSECUTIVE_LOOKUP_FAILURES = 5
 LOOKUP_FAILED = "TMDB lookup failed"
@@ -87,21 +106,74 @@ def start_phase(job):
 
 
 def run_phase(job_id, progress=None):
-    """The task: run whichever phase the job is in; an unexpected error puts it back to waiting."""
+    """The task: take the job's running phase and run it; an unexpected error puts it back to waiting.
+
+    "busy" when a live runner holds the phase, "superseded" when another runner took it over meanwhile.
+    """
     job = ImportJob.objects.select_related("owner").filter(pk=job_id).first()
     if job is None or job.status not in (ImportStatus.MATCHING, ImportStatus.IMPORTING):
         return "nothing to do"
+    token = ImportJob.objects.take(job.pk, job.status)
+    if not token:
+        return "busy"
+    claim = Claim(job, token, progress)
     phase = match_rows if job.status == ImportStatus.MATCHING else import_rows
     try:
-        phase(job, progress)
+        phase(job, claim)
+    except ClaimLost:
+        logger.info("Import job %s was taken over while %s; this runner stopped", job.pk, job.status)
+        return "superseded"
     except Exception:
         logger.exception("Import job %s failed while %s", job.pk, job.status)
         waiting = ImportStatus.PARSED if job.status == ImportStatus.MATCHING else ImportStatus.QUEUED
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=waiting, failure="Something went wrong on our side; it has been logged. Try again."
+        put_back = ImportJob.objects.filter(pk=job.pk, runner=token).update(
+            status=waiting, runner="", failure="Something went wrong on our side; it has been logged. Try again."
         )
-        return "failed"
+        return "failed" if put_back else "superseded"
     return "done"
+
+
+class ClaimLost(Exception):
+    """Another runner has taken the phase over (or the job was deleted): this one must write nothing more."""
+
+
+class Claim:
+    """One runner's hold on a job's phase: its writes, its heartbeat and its end, each under its token."""
+
+    def __init__(self, job, token, progress=None):
+        self.job = job
+        self.token = token
+        self.progress = progress
+        self.beaten_at = time.monotonic()
+
+    def beat(self, **fields):
+        """The heartbeat (with `fields` written to the job); raises ClaimLost once the job is no longer ours."""
+        if not ImportJob.objects.heartbeat(self.job.pk, self.token, **fields):
+            raise ClaimLost
+        self.beaten_at = time.monotonic()
+
+    def keep_alive(self):
+        """Between rows: a heartbeat when the last one is getting old, so a slow TMDB does not make us look dead."""
+        if time.monotonic() - self.beaten_at >= HEARTBEAT_SECONDS:
+            self.beat()
+
+    @contextmanager
+    def writing(self, done):
+        """The block's writes in one transaction with the heartbeat: all of them while the job is ours, else none."""
+        with transaction.atomic():
+            # First: on PostgreSQL the UPDATE also locks the job's row until the commit, so a take-over
+            # waits for this batch (and then finds the heartbeat fresh) or came first (and this raises).
+            self.beat(done=done)
+            yield
+        if self.progress:
+            self.progress(done, self.job.total)
+
+    def finish(self, running, finished):
+        """The phase is over: the job moves on and is no longer held."""
+        if not ImportJob.objects.filter(pk=self.job.pk, runner=self.token, status=running).update(
+            status=finished, runner="", done=self.job.total, updated_at=timezone.now()
+        ):
+            raise ClaimLost
 
 
 def _batches(rows):
@@ -109,12 +181,6 @@ def _batches(rows):
     pks = list(rows.order_by("line").values_list("pk", flat=True))
     for start in range(0, len(pks), BATCH):
         yield list(ImportRow.objects.filter(pk__in=pks[start : start + BATCH]).order_by("line"))
-
-
-def _report(job, done, progress):
-    ImportJob.objects.progress(job.pk, done)
-    if progress:
-        progress(done, job.total)
 
 
 # --- phase 1: matching ----------------------------------------------------------------------
@@ -162,26 +228,25 @@ class _RowMatcher:
         row.warnings.append(f"{LOOKUP_FAILED}: {reason}.")
 
 
-def match_rows(job, progress=None):
+def match_rows(job, claim):
     """Find TMDB candidates for the rows not matched yet, then plan every row."""
     matcher = _RowMatcher()
-    ImportJob.objects.filter(pk=job.pk).update(uses_tmdb=matcher.configured)
+    claim.beat(uses_tmdb=matcher.configured)
     done = job.rows.exclude(matched=False, choice="").count()
     for rows in _batches(job.rows.filter(matched=False, choice="")):
         for row in rows:
             matcher.match(row)
-        write_fields(ImportRow, rows, ["matched", "candidates", "choice", "warnings"])
+            claim.keep_alive()
         done += len(rows)
-        _report(job, done, progress)
-    replan(job)
-    ImportJob.objects.filter(pk=job.pk, status=ImportStatus.MATCHING).update(
-        status=ImportStatus.REVIEW, done=job.total, updated_at=timezone.now()
-    )
+        with claim.writing(done):
+            write_fields(ImportRow, rows, ["matched", "candidates", "choice", "warnings"])
+    replan(job, claim)
+    claim.finish(ImportStatus.MATCHING, ImportStatus.REVIEW)
 
 
-def replan(job):
+def replan(job, claim=None):
     """Work out every row's plan again (after matching, or after the person changed choices)."""
-    index = CollectionIndex(job.owner, within_file="tmdb" if job.kind == "json" else "all")
+    index = CollectionIndex.for_job(job)
     for rows in _batches(job.rows.all()):
         changed = []
         for row in rows:
@@ -189,32 +254,49 @@ def replan(job):
             if (plan, message) != (row.plan, row.plan_message):
                 row.plan, row.plan_message = plan, message
                 changed.append(row)
-        write_fields(ImportRow, changed, ["plan", "plan_message"])
+        with claim.writing(job.total) if claim else nullcontext():
+            write_fields(ImportRow, changed, ["plan", "plan_message"])
 
 
 # --- phase 2: importing ---------------------------------------------------------------------
 
 
 class _Details:
-    """TMDB details (IMDb id, runtime, genres, director) of a matched film; a failure only costs the details."""
+    """TMDB details (IMDb id, runtime, genres, director) of a matched film; a failure only costs the details.
+
+    After MAX_CONSECUTIVE_LOOKUP_FAILURES failures in a row TMDB is taken to be down and not asked again,
+    so that a failing TMDB does not hold every row for its timeouts and retries.
+    """
 
     def __init__(self):
         self.service = paced_tmdb()
         self.row = None
+        self.failures_in_a_row = 0
+        self.last_failure = ""
 
     def __call__(self, tmdb_id):
+        if self.failures_in_a_row >= MAX_CONSECUTIVE_LOOKUP_FAILURES:
+            self.row.warnings.append(
+                f"Added without its IMDb id: TMDB was not asked after {self.failures_in_a_row} failures "
+                f"in a row ({self.last_failure})."
+            )
+            return None
         try:
-            return self.service.get_movie(tmdb_id)
+            details = self.service.get_movie(tmdb_id)
         except (TMDBNotConfigured, TMDBNotFound):
             return None
         except TMDBError as exc:
-            self.row.warnings.append(f"Added without its IMDb id: TMDB could not be asked ({str(exc)[:100]}).")
+            self.failures_in_a_row += 1
+            self.last_failure = str(exc)[:100]
+            self.row.warnings.append(f"Added without its IMDb id: TMDB could not be asked ({self.last_failure}).")
             return None
+        self.failures_in_a_row = 0
+        return details
 
 
-def import_rows(job, progress=None):
+def import_rows(job, claim):
     """Add the planned DVDs, a batch per transaction together with the rows' outcomes."""
-    index = CollectionIndex(job.owner, within_file="tmdb" if job.kind == "json" else "all")
+    index = CollectionIndex.for_job(job)
     details = _Details() if job.uses_tmdb else None
     done = job.rows.exclude(outcome="").count()
     for rows in _batches(job.rows.filter(outcome="")):
@@ -226,14 +308,12 @@ def import_rows(job, progress=None):
             row.outcome, row.outcome_message = OUTCOME_OF_PLAN[plan], message
             if dvd is not None:
                 created.append((row, dvd))
-        with transaction.atomic():
+            claim.keep_alive()
+        done += len(rows)
+        with claim.writing(done):
             _create(created)
             write_fields(ImportRow, rows, ["outcome", "outcome_message", "dvd", "warnings"])
-        done += len(rows)
-        _report(job, done, progress)
-    ImportJob.objects.filter(pk=job.pk, status=ImportStatus.IMPORTING).update(
-        status=ImportStatus.DONE, done=job.total, updated_at=timezone.now()
-    )
+    claim.finish(ImportStatus.IMPORTING, ImportStatus.DONE)
 
 
 def _create(created):
@@ -241,7 +321,7 @@ def _create(created):
         with transaction.atomic():
             DVD.objects.bulk_create([dvd for _, dvd in created])
     except IntegrityError:
-        # Someone added one of these films meanwhile: one at a time, so only that row fails.
+        # The database refused one of these (a check that validation missed): one at a time, so only that row fails.
         for row, dvd in created:
             dvd.pk = None
             try:
@@ -250,10 +330,11 @@ def _create(created):
             except IntegrityError:
                 row.outcome, row.outcome_message = (
                     Outcome.ERROR,
-                    "This film (same TMDB id) is already in your collection.",
+                    "The database refused this DVD; nothing was stored for this row.",
                 )
                 dvd.pk = None
     kept = [(row, dvd) for row, dvd in created if dvd.pk]
+    Loan.objects.bulk_create(filter(None, (open_loan(row, dvd) for row, dvd in kept)))
     # auto_now_add stamped them now; a backup (or an export's "added" column) knows better.
     restored = []
     for row, dvd in kept:
@@ -263,3 +344,19 @@ def _create(created):
             restored.append(dvd)
     write_fields(DVD, restored, ["created_at"])
     page_cache.dvds_changed([(dvd.pk, dvd.owner_id) for dvd in restored])
+
+
+def open_loan(row, dvd):
+    """The open loan a row names (CLZ's Loaned To, this app's export), for a DVD kept; else None.
+
+    Without its date it was lent today, or on its due date if that has passed (so it shows as overdue);
+    a due date before the date given is left out: a file cannot break the loan's rules."""
+    borrower = " ".join(str(row.values.get("lent_to") or "").split())[: Loan._meta.get_field("borrower").max_length]
+    if not borrower or dvd.status != DVD.Status.KEPT:
+        return None
+    due_on = date.fromisoformat(row.values["loan_due"]) if row.values.get("loan_due") else None
+    if row.values.get("lent_on"):
+        lent_on = date.fromisoformat(row.values["lent_on"])
+    else:
+        lent_on = min(timezone.localdate(), due_on or timezone.localdate())
+    return Loan(dvd=dvd, borrower=borrower, lent_on=lent_on, due_on=due_on if due_on and due_on >= lent_on else None)

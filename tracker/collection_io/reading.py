@@ -10,20 +10,24 @@ import re
 
 from django.conf import settings
 
-from tracker.collection_io import backup
+from tracker.collection_io import backup, profiler
 from tracker.collection_io.columns import (
     ALIASES,
     FIELD_OF,
+    OWN_EXPORT,
+    OWN_EXPORT_PARSERS,
     PARSERS,
     map_headings,
+    normalise_heading,
     source_label,
     unquote_formula,
 )
 from tracker.collection_io.rows import ImportFileError, ParsedFile, ParsedRow
+from tracker.validators import is_ascii_digits
 
 SNIFF_BYTES = 64 * 1024
 DELIMITERS = ",;\t|"
-TEXT_YEAR_RE = re.compile(r"^(?P<title>.+?)\s*[\(\[](?P<year>\d{4})[\)\]]$")
+TEXT_YEAR_RE = re.compile(r"\A(?P<title>.+?)\s*[\(\[](?P<year>[0-9]{4})[\)\]]\Z")
 
 
 def decode(data):
@@ -48,6 +52,8 @@ def read_upload(filename, data):
             f"The file is {len(data) / 1e6:.1f} MB; the most this import takes is "
             f"{settings.IMPORT_MAX_UPLOAD_BYTES / 1e6:.1f} MB. Split it and import the parts one after another."
         )
+    if profiler.looks_like_profiler(filename, data):
+        return _checked(profiler.read_profiler(data))
     text = decode(data)
     if not text.strip():
         raise ImportFileError("The file is empty.")
@@ -56,6 +62,11 @@ def read_upload(filename, data):
         parsed = backup.read_backup(text)
     else:
         parsed = _read_csv(text, must_be_csv=name.endswith((".csv", ".tsv"))) or _read_lines(text)
+    return _checked(parsed)
+
+
+def _checked(parsed):
+    """The parsed file, unless it has no rows or more than an import takes."""
     if not parsed.rows:
         raise ImportFileError("The file has no rows to import.")
     if len(parsed.rows) > settings.IMPORT_MAX_ROWS:
@@ -93,26 +104,44 @@ def _read_csv(text, must_be_csv):
                 + " (CLZ Movies and Letterboxd exports are recognised as they are)."
             )
         return None
+    source = source_label(headings)
+    own = _OwnExport(headings) if source == OWN_EXPORT else None
     rows = []
     start = reader.line_num + 1
     try:
         for cells in reader:
             if any(cell.strip() for cell in cells):
-                rows.append(_row_from_cells(start, cells, columns))
+                rows.append(_row_from_cells(start, cells, columns, own))
                 if len(rows) > settings.IMPORT_MAX_ROWS:
                     break
             start = reader.line_num + 1
     except csv.Error as exc:
         raise ImportFileError(f"Line {start} of the CSV cannot be read ({exc}); nothing was imported.") from None
-    return ParsedFile("csv", source_label(headings), [list(pair) for pair in columns], rows)
+    return ParsedFile("csv", source, [list(pair) for pair in columns], rows)
 
 
-def _row_from_cells(line, cells, columns):
+class _OwnExport:
+    """This app's own export: its text is read as written, and each row names the DVD it came from."""
+
+    parsers = OWN_EXPORT_PARSERS
+
+    def __init__(self, headings):
+        self.id_column = next((i for i, heading in enumerate(headings) if normalise_heading(heading) == "id"), None)
+
+    def exported_id(self, cells):
+        if self.id_column is None or self.id_column >= len(cells):
+            return None
+        text = cells[self.id_column].strip()
+        return int(text) if is_ascii_digits(text) else None
+
+
+def _row_from_cells(line, cells, columns, own=None):
     row = ParsedRow(line)
+    parsers = own.parsers if own else PARSERS
     for (_, field_name), cell in zip(columns, cells, strict=False):
         if not field_name:
             continue
-        parsed = PARSERS[field_name](unquote_formula(cell))
+        parsed = parsers[field_name](unquote_formula(cell))
         if parsed.problem:
             row.problems.append(parsed.problem)
         if parsed.warning:
@@ -121,9 +150,13 @@ def _row_from_cells(line, cells, columns):
             row.skip = parsed.skip
         if parsed.value is not None and parsed.value != "":
             row.values[FIELD_OF.get(field_name, field_name)] = parsed.value
+    exported_id = own.exported_id(cells) if own else None
+    if exported_id is not None:
+        row.values["exported_id"] = exported_id
     if not row.values.get("name"):
         row.problems.insert(0, "No title.")
-    row.identified = bool(row.values.get("imdb_id") or row.values.get("tmdb_id"))
+    # A row of our own export is a DVD as its owner kept it (matched or typed): it is not searched again.
+    row.identified = bool(own or row.values.get("imdb_id") or row.values.get("tmdb_id"))
     return row
 
 

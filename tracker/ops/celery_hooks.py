@@ -10,6 +10,7 @@ from celery import signals
 from django.conf import settings
 
 from tracker.ops.context import imdb_id_var, request_id_var
+from tracker.ops.logs import RedactSecrets
 
 REQUEST_ID_HEADER = "request_id"
 FILM_TASKS = {"tracker.tasks.refresh_film"}
@@ -41,6 +42,15 @@ def keep_django_logging(loglevel=None, **kwargs):
     """With LOG_FORMAT=json Celery leaves logging to Django's LOGGING, at the worker's --loglevel."""
     if loglevel:
         logging.getLogger("celery").setLevel(loglevel)
+
+
+@signals.after_setup_logger.connect
+@signals.after_setup_task_logger.connect
+def redact_worker_logs(logger=None, **kwargs):
+    """The handlers a worker sets up itself (LOG_FORMAT=plain) redact secrets like LOGGING's do."""
+    for handler in logger.handlers if logger else ():
+        if not any(isinstance(existing, RedactSecrets) for existing in handler.filters):
+            handler.addFilter(RedactSecrets())
 
 
 if settings.LOG_FORMAT == "json":

@@ -14,7 +14,7 @@ from django.utils.functional import empty
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # An id from the proxy is kept only when it is short and plain, so it cannot forge log fields.
-SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+SAFE_REQUEST_ID = re.compile(r"\A[A-Za-z0-9._:-]{1,64}\Z")
 
 request_id_var = ContextVar("request_id", default=None)
 request_var = ContextVar("request", default=None)

@@ -91,15 +91,17 @@ def count_yts_cache_lookup(hit):
     YTS_CACHE_LOOKUPS.labels("hit" if hit else "miss").inc()
 
 
-def timed_refresh(fetch_and_store):
-    """Decorates a refresh that returns True when it stored a fresh answer and False when YTS failed."""
+def timed_refresh(fetch):
+    """Decorates a fetch that returns an outcome with a `failed` flag, or None when nothing was asked."""
 
-    @functools.wraps(fetch_and_store)
+    @functools.wraps(fetch)
     def wrapper(*args, **kwargs):
         started = time.perf_counter()
-        refreshed = fetch_and_store(*args, **kwargs)
-        REFRESH_SECONDS.labels("refreshed" if refreshed else "failed").observe(time.perf_counter() - started)
-        return refreshed
+        fetched = fetch(*args, **kwargs)
+        if fetched is not None:
+            outcome = "failed" if fetched.failed else "refreshed"
+            REFRESH_SECONDS.labels(outcome).observe(time.perf_counter() - started)
+        return fetched
 
     return wrapper
 

@@ -18,6 +18,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from tracker.ops.metrics import instrument_upstream
+from tracker.validators import is_ascii_digits
 
 logger = logging.getLogger("tracker.services")
 
@@ -154,7 +155,7 @@ class JSONClient:
 
     def _read_capped(self, response):
         declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > self.max_response_bytes:
+        if is_ascii_digits(declared) and int(declared) > self.max_response_bytes:
             raise self.BadResponse(
                 f"{self.service_name} sent {int(declared):,} bytes, over the {self.max_response_bytes:,} byte cap"
             )

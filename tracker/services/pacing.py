@@ -1,5 +1,6 @@
 """Rate limits with the `limits` library: a global pace for upstream calls (YTS_MAX_REQUESTS_PER_SECOND),
-and a per-user allowance for the AJAX endpoints (ENDPOINT_RATE_LIMIT_PER_MINUTE).
+and per-user allowances: for the AJAX endpoints (ENDPOINT_RATE_LIMIT_PER_MINUTE) and for the calls
+the pages make to TMDB (TMDB_LOOKUP_RATE_LIMIT_PER_MINUTE), each counted on its own.
 
 With REDIS_URL the window lives in Redis, so every process and worker shares one pace;
 otherwise it is per process.
@@ -51,11 +52,27 @@ def wait_for_turn(service, per_second, max_wait=None):
 
 def allow_endpoint_call(user_id):
     """False once the user has made ENDPOINT_RATE_LIMIT_PER_MINUTE calls to the AJAX endpoints in a minute."""
-    per_minute = settings.ENDPOINT_RATE_LIMIT_PER_MINUTE
+    return _allow_per_user("endpoint", settings.ENDPOINT_RATE_LIMIT_PER_MINUTE, user_id)
+
+
+def allow_tmdb_lookup(user_id):
+    """False once the user's pages have made TMDB_LOOKUP_RATE_LIMIT_PER_MINUTE calls to TMDB in a minute.
+
+    It guards the operator's TMDB quota, which imports need too; cached answers are not counted.
+    """
+    return _allow_per_user("tmdb-lookup", settings.TMDB_LOOKUP_RATE_LIMIT_PER_MINUTE, user_id)
+
+
+def allow_shared_page_view(address):
+    """False once one address has opened SHARED_PAGE_RATE_LIMIT_PER_MINUTE shared pages in a minute."""
+    return _allow_per_user("shared-page", settings.SHARED_PAGE_RATE_LIMIT_PER_MINUTE, address)
+
+
+def _allow_per_user(allowance, per_minute, user_id):
     if not per_minute:
         return True
     try:
-        return shared_limiter().hit(RateLimitItemPerMinute(per_minute), "endpoint", str(user_id))
+        return shared_limiter().hit(RateLimitItemPerMinute(per_minute), allowance, str(user_id))
     except Exception as exc:  # a Redis outage must not lock people out of their own buttons
-        logger.warning("Rate limiter unavailable (%s); endpoint call allowed", type(exc).__name__)
+        logger.warning("Rate limiter unavailable (%s); %s call allowed", type(exc).__name__, allowance)
         return True

@@ -20,16 +20,17 @@ from tracker.services.http import (
     shared_client,
     split_base_urls,
 )
+from tracker.services.pacing import allow_tmdb_lookup
 from tracker.validators import IMDB_ID_RE
 
 logger = logging.getLogger("tracker.services")
 
 POSTER_BASE_URL = "https://image.tmdb.org/t/p/"
-POSTER_PATH_RE = re.compile(r"^/[A-Za-z0-9_-]{1,100}\.(?:jpg|jpeg|png|webp)$")
+POSTER_PATH_RE = re.compile(r"\A/[A-Za-z0-9_-]{1,100}\.(?:jpg|jpeg|png|webp)\Z")
 TITLE_CAP = 255
 OVERVIEW_CAP = 2000
 SEARCH_RESULTS_CAP = 20
-YEAR_RE = re.compile(r"^(\d{4})-\d{2}-\d{2}$")
+YEAR_RE = re.compile(r"\A([0-9]{4})-[0-9]{2}-[0-9]{2}\Z")
 
 
 class TMDBError(UpstreamError):
@@ -50,6 +51,10 @@ class TMDBNotFound(TMDBError):
 
 class TMDBNotConfigured(TMDBError):
     """Neither TMDB_API_KEY nor TMDB_ACCESS_TOKEN is set."""
+
+
+class TMDBAllowanceUsed(TMDBError):
+    """The user's pages have asked TMDB TMDB_LOOKUP_RATE_LIMIT_PER_MINUTE times in the last minute."""
 
 
 @dataclass(frozen=True)
@@ -243,8 +248,15 @@ class TMDBClient(JSONClient):
 class TMDBService:
     """TMDB behind the cache: the calls the pages and commands make."""
 
-    def __init__(self, client=None):
+    def __init__(self, client=None, *, allow_call=None):
         self.client = client or shared_client(TMDBClient)
+        # Asked before each call that would reach TMDB; a cached answer costs nothing, so it is not asked.
+        self.allow_call = allow_call
+
+    @classmethod
+    def for_user(cls, user_id):
+        """The service for a page: its calls to TMDB count against the user's per-minute allowance."""
+        return cls(allow_call=lambda: allow_tmdb_lookup(user_id))
 
     @property
     def is_configured(self):
@@ -258,8 +270,15 @@ class TMDBService:
         return imdb_id
 
     def get_movie(self, tmdb_id):
-        """The film's details (title, year, poster, IMDb id when TMDB has it)."""
-        return self._logged(self.client.movie, tmdb_id)
+        """The film's details (title, year, poster, IMDb id when TMDB has it), cached for TMDB_MOVIE_CACHE_TIMEOUT."""
+        key = f"tmdb:movie:v1:{int(tmdb_id)}"
+        details = cache.get(key)
+        if details is None:
+            details = self._logged(self.client.movie, tmdb_id)
+            # An answer without an IMDb id is not kept: TMDB often adds one later, and Auto-fetch asks for just that.
+            if details.imdb_id:
+                cache.set(key, details, timeout=settings.TMDB_MOVIE_CACHE_TIMEOUT)
+        return details
 
     def search(self, title, year=None):
         """Films matching a title (and year), cached for TMDB_SEARCH_CACHE_TIMEOUT."""
@@ -276,6 +295,8 @@ class TMDBService:
         return films
 
     def _logged(self, call, *args):
+        if self.allow_call is not None and self.client.is_configured and not self.allow_call():
+            raise TMDBAllowanceUsed("too many TMDB lookups in the last minute")
         try:
             return call(*args)
         except (TMDBNotFound, TMDBNotConfigured):

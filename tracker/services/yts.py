@@ -23,13 +23,14 @@ from tracker.services.http import (
     split_base_urls,
 )
 from tracker.services.pacing import wait_for_turn
+from tracker.validators import is_ascii_digits
 
 logger = logging.getLogger("tracker.services")
 
 LIST_MOVIES_PATH = "/list_movies.json"
 STRING_CAP = 64
 URL_CAP = 500
-INFO_HASH_RE = re.compile(r"^(?:[0-9a-fA-F]{40}|[A-Za-z2-7]{32})$")
+INFO_HASH_RE = re.compile(r"\A(?:[0-9a-fA-F]{40}|[A-Za-z2-7]{32})\Z")
 
 
 class YTSError(UpstreamError):
@@ -86,7 +87,7 @@ def _count(torrent, field):
     value = torrent.get(field)
     if value is None:
         return 0
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and is_ascii_digits(value.strip()):
         return int(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -233,6 +234,10 @@ class YTSClient(JSONClient):
         raise error
 
 
+# As `qualities`: every torrent the film has, whatever its quality.
+ALL_QUALITIES = "all"
+
+
 def cache_key(imdb_id):
     return f"yts:torrents:v1:{imdb_id}"
 
@@ -244,12 +249,13 @@ class YTSService:
         self.client = client or shared_client(YTSClient)
         self.base_url = self.client.base_urls[0]
 
-    def fetch_torrents(self, imdb_id, *, use_cache=True, patient=True):
+    def fetch_torrents(self, imdb_id, *, use_cache=True, max_wait=None, on_turn=None):
         """All torrents for the film as dicts, through the cache; raises YTSError on failure.
 
         Failures are never cached; an empty answer is cached for YTS_EMPTY_CACHE_TIMEOUT.
-        An impatient caller (a web request) gets YTSBusy rather than waiting over
-        YTS_PACING_MAX_WAIT_SECONDS for its turn under YTS_MAX_REQUESTS_PER_SECOND.
+        A call waits for its turn under YTS_MAX_REQUESTS_PER_SECOND for at most `max_wait`
+        seconds (None: as long as it takes), else raises YTSBusy having asked nothing;
+        `on_turn` is called once the turn is taken, just before YTS is asked.
         """
         key = cache_key(imdb_id)
         if use_cache:
@@ -257,9 +263,10 @@ class YTSService:
             count_yts_cache_lookup(hit=cached is not None)
             if cached is not None:
                 return cached
-        max_wait = None if patient else settings.YTS_PACING_MAX_WAIT_SECONDS
         if not wait_for_turn("yts", settings.YTS_MAX_REQUESTS_PER_SECOND, max_wait):
             raise YTSBusy("Many refreshes are waiting for YTS right now; try again in a few seconds")
+        if on_turn is not None:
+            on_turn()
         try:
             torrents = [t.as_dict() for t in self.client.movie_torrents(imdb_id)]
         except YTSError as exc:
@@ -270,9 +277,9 @@ class YTSService:
         logger.info("YTS listed %d torrents for %s", len(torrents), imdb_id, extra={"imdb_id": imdb_id})
         return torrents
 
-    def fetch_quality_torrents(self, imdb_id, qualities=None, *, use_cache=True, patient=True):
-        """The film's torrents in `qualities` (default YTS_DEFAULT_QUALITIES); raises YTSError."""
-        torrents = self.fetch_torrents(imdb_id, use_cache=use_cache, patient=patient)
+    def fetch_quality_torrents(self, imdb_id, qualities=None, *, use_cache=True, max_wait=None, on_turn=None):
+        """The film's torrents in `qualities` (default YTS_DEFAULT_QUALITIES, or ALL_QUALITIES); raises YTSError."""
+        torrents = self.fetch_torrents(imdb_id, use_cache=use_cache, max_wait=max_wait, on_turn=on_turn)
         return self.filter_torrents_by_quality(torrents, qualities)
 
     # The spec's list-returning methods, kept for the shell: a failure is logged and gives [].
@@ -292,7 +299,9 @@ class YTSService:
         return self.filter_torrents_by_quality(self.get_movie_torrents(imdb_id), qualities)
 
     def filter_torrents_by_quality(self, torrents, qualities=None):
-        """Keep the torrents whose quality is one of `qualities`."""
+        """Keep the torrents whose quality is one of `qualities` (all of them for ALL_QUALITIES)."""
+        if qualities == ALL_QUALITIES:
+            return list(torrents)
         if qualities is None:
             qualities = settings.YTS_DEFAULT_QUALITIES
         wanted = set(qualities)

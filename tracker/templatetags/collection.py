@@ -2,6 +2,7 @@
 request together (`make bench`, figure 5). The markup is the templates' it replaced, escaped by format_html."""
 
 from django import template
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 register = template.Library()
@@ -21,11 +22,27 @@ def poster(dvd, size):
 
 def badges(dvd):
     """Format, watched/disposed and "torrents available" badges, all from stored columns (no YTS call)."""
+    # Grouped by film (?group=film), a row shows every copy's format.
+    copies = getattr(dvd, "film_copies", None) or [dvd]
     parts = [
         format_html(
-            '<span class="badge badge-format badge-format-{}">{}</span>', dvd.disk_type, dvd.get_disk_type_display()
+            '<span class="badge badge-format badge-format-{}">{}{}</span>',
+            copy.disk_type,
+            copy.get_disk_type_display(),
+            f" {copy.edition}" if copy.edition else "",
         )
+        for copy in copies
     ]
+    if len(copies) > 1:
+        parts.append(format_html('<span class="badge text-bg-light border">{} copies</span>', len(copies)))
+    if getattr(dvd, "lent_to", None):
+        parts.append(
+            format_html(
+                '<span class="badge text-bg-danger">On loan to {} since {}</span>',
+                dvd.lent_to,
+                date_format(dvd.lent_on, "j M Y"),
+            )
+        )
     if dvd.is_unwatched:
         parts.append(format_html('<span class="badge text-bg-warning">{}</span>', "Unwatched"))
     if dvd.status == "disposed":

@@ -26,6 +26,7 @@ def _isolated_settings(settings):
     settings.YTS_REFRESH_MIN_INTERVAL = 30
     settings.YTS_MAX_REQUESTS_PER_SECOND = 0  # pacing has its own tests
     settings.ENDPOINT_RATE_LIMIT_PER_MINUTE = 0  # so has the per-user endpoint limit
+    settings.TMDB_LOOKUP_RATE_LIMIT_PER_MINUTE = 0  # and the per-user TMDB allowance
     cache.clear()
     yield
     cache.clear()

@@ -10,8 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import connections
 from django.utils import timezone
 
-from tracker import background
-from tracker.management.commands import refresh_yts
+from tracker import background, refresh
 from tracker.models import DVD
 from tracker.services import pacing
 from tracker.tests import payloads
@@ -65,7 +64,7 @@ def test_simultaneous_background_refreshes_make_one_upstream_call(user, other_us
     DVDFactory(owner=user, imdb_id=payloads.SHAWSHANK)
     DVDFactory(owner=other_user, imdb_id=payloads.SHAWSHANK)
     slow_yts(http_mock)
-    in_threads(8, lambda: DVD.objects.refresh_if_stale(payloads.SHAWSHANK))
+    in_threads(8, lambda: refresh.refresh_film(payloads.SHAWSHANK, refresh.PAGE))
     assert len(http_mock.calls) == 1
     assert set(DVD.objects.values_list("yts_torrent_count", flat=True)) == {1}
 
@@ -74,7 +73,7 @@ def test_simultaneous_background_refreshes_make_one_upstream_call(user, other_us
 def test_refresh_if_stale_leaves_fresh_films_alone(user):
     """A film refreshed moments ago is not fetched again (responses would fail on a call)."""
     DVDFactory(owner=user, imdb_id=payloads.SHAWSHANK, yts_data=[], yts_last_updated=timezone.now())
-    assert DVD.objects.refresh_if_stale(payloads.SHAWSHANK) == "fresh"
+    assert refresh.refresh_film(payloads.SHAWSHANK, refresh.PAGE).status == "fresh"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -111,20 +110,20 @@ def test_interrupted_batch_keeps_what_it_wrote_and_a_rerun_finishes(user, http_m
     for i in range(10):
         DVDFactory(owner=user, imdb_id=f"tt{i:07d}")
     slow_yts(http_mock, seconds=0)
-    real_fetch, done = refresh_yts._fetch, []
+    real_fetch, done = refresh._fetch_unless_locked, []
 
-    def stop_after_four(service, imdb_id, force):
+    def stop_after_four(imdb_id, policy, service):
         if len(done) == 4:
             raise KeyboardInterrupt
         done.append(imdb_id)
-        return real_fetch(service, imdb_id, force)
+        return real_fetch(imdb_id, policy, service)
 
-    monkeypatch.setattr(refresh_yts, "_fetch", stop_after_four)
+    monkeypatch.setattr(refresh, "_fetch_unless_locked", stop_after_four)
     with pytest.raises(CommandError, match="Interrupted"):
         call_command("refresh_yts", "--concurrency", "1", stdout=StringIO())
     assert DVD.objects.filter(yts_last_updated__isnull=False).count() == 4
 
-    monkeypatch.setattr(refresh_yts, "_fetch", real_fetch)
+    monkeypatch.setattr(refresh, "_fetch_unless_locked", real_fetch)
     call_command("refresh_yts", stdout=StringIO())
     assert len(http_mock.calls) == 10
     assert not DVD.objects.filter(yts_last_updated__isnull=True).exists()
@@ -137,7 +136,7 @@ def test_batch_skips_a_film_being_refreshed_elsewhere(user):
 
     DVDFactory(owner=user, imdb_id=payloads.SHAWSHANK)
     out = StringIO()
-    with film_lock(payloads.SHAWSHANK, wait=False):
+    with film_lock(payloads.SHAWSHANK):
         call_command("refresh_yts", stdout=out)
     assert "being refreshed elsewhere: 1" in out.getvalue()
 
@@ -197,5 +196,5 @@ def test_impatient_background_refresh_is_busy_not_failed(user, monkeypatch):
     """A web-process background refresh with the pace full reports 'busy' and stores nothing."""
     monkeypatch.setattr("tracker.services.yts.wait_for_turn", lambda *args: False)
     DVDFactory(owner=user, imdb_id=payloads.SHAWSHANK)
-    assert DVD.objects.refresh_if_stale(payloads.SHAWSHANK) == "busy"
+    assert refresh.refresh_film(payloads.SHAWSHANK, refresh.PAGE).status == "busy"
     assert not DVD.objects.get().last_refresh_failed

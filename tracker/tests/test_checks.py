@@ -24,6 +24,12 @@ def test_default_settings_pass_the_checks(settings):
         ({"YTS_CACHE_TIMEOUT": 0}, "tracker.E001"),
         ({"YTS_DEFAULT_QUALITIES": []}, "tracker.E003"),
         ({"YTS_BATCH_CONCURRENCY": 0}, "tracker.E001"),
+        ({"TMDB_LOOKUP_RATE_LIMIT_PER_MINUTE": -1}, "tracker.E001"),
+        ({"TMDB_LOOKUP_RATE_LIMIT_PER_MINUTE": "lots"}, "tracker.E001"),
+        ({"TMDB_MOVIE_CACHE_TIMEOUT": 0}, "tracker.E001"),
+        ({"ENDPOINT_RATE_LIMIT_PER_MINUTE": -5}, "tracker.E001"),
+        ({"YTS_PACING_MAX_WAIT_SECONDS": -0.5}, "tracker.E001"),
+        ({"YTS_PACING_MAX_WAIT_SECONDS": "a while"}, "tracker.E001"),
         ({"YTS_BATCH_REFRESH_CRON": "every night"}, "tracker.E004"),
         ({"YTS_BATCH_REFRESH_CRON": "99 4 * * *"}, "tracker.E004"),
         ({"BACKGROUND_REFRESH": "cron"}, "tracker.E005"),
@@ -35,6 +41,11 @@ def test_default_settings_pass_the_checks(settings):
 def test_misconfigurations_are_check_errors(settings, overrides, error):
     """Each bad setting is reported by `manage.py check` with its own id."""
     assert error in error_ids(overrides, settings)
+
+
+def test_a_fractional_pacing_wait_is_allowed(settings):
+    """YTS_PACING_MAX_WAIT_SECONDS may be a fraction of a second."""
+    assert "tracker.E001" not in error_ids({"YTS_PACING_MAX_WAIT_SECONDS": 0.25}, settings)
 
 
 def test_loopback_http_base_url_is_allowed(settings):

@@ -1,19 +1,25 @@
 """Hostile input: any JSON from YTS or TMDB, and stored-XSS attempts in every string we render."""
 
 import contextlib
+import json
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tracker.collection_io import columns
+from tracker.forms import DVDForm
 from tracker.models import DVD
 from tracker.services import parse_list_movies
 from tracker.services.tmdb import TITLE_CAP, TMDBError, parse_external_ids, parse_movie, parse_search
 from tracker.services.yts import STRING_CAP, URL_CAP, YTSError
 from tracker.tests import payloads, tmdb_payloads
+from tracker.tests.collector.test_export import restore
 from tracker.tests.factories import DVDFactory
+from tracker.validators import validate_barcode, validate_imdb_id
 
 ALLOWED = frozenset({"yts.mx"})
 json_values = st.recursive(
@@ -175,3 +181,105 @@ def test_attacks_in_tmdb_answers_render_inert(signed_in, http_mock, settings, at
         json=tmdb_payloads.search({"id": 5, "title": attack, "release_date": "2001-01-01", "poster_path": attack}),
     )
     assert_inert(signed_in.get(reverse("dvd_add"), {"tmdb_q": "x"}).content.decode())
+
+
+# --- identifiers: ASCII digits only, and nothing after the last one --------------------------------
+
+ASCII_DIGITS = frozenset("0123456789")
+# Arabic-Indic, Devanagari, full-width… digits are digits to str.isdigit() and to a regex's \d.
+any_digit = st.sampled_from("0123456789") | st.characters(categories=["Nd"], exclude_characters="0123456789")
+tails = st.sampled_from(["", "\n", "\r\n", " ", "\x00"])
+
+
+def near_misses(prefixes, min_digits, max_digits):
+    """Identifiers that are right but for a digit from another script, a length or something after the end."""
+    digits = st.text(alphabet=any_digit, min_size=min_digits - 1, max_size=max_digits + 1)
+    return st.builds(lambda prefix, body, tail: prefix + body + tail, st.sampled_from(prefixes), digits, tails)
+
+
+def accepts(validator, value):
+    try:
+        validator(value)
+    except ValidationError:
+        return False
+    return True
+
+
+@given(value=near_misses(["tt", "TT", ""], 7, 10) | st.text(max_size=20))
+def test_an_imdb_id_is_tt_and_7_to_10_ascii_digits_exactly(value):
+    """validate_imdb_id takes "tt" and 7–10 ASCII digits, nothing before or after, no other script's digits."""
+    digits = value[2:]
+    expected = value.startswith("tt") and 7 <= len(digits) <= 10 and set(digits) <= ASCII_DIGITS
+    assert accepts(validate_imdb_id, value) == expected
+
+
+@given(value=near_misses([""], 8, 14) | st.text(max_size=20))
+def test_a_barcode_is_8_to_14_ascii_digits_exactly(value):
+    """validate_barcode takes 8–14 ASCII digits and nothing else, not even a trailing newline."""
+    assert accepts(validate_barcode, value) == (8 <= len(value) <= 14 and set(value) <= ASCII_DIGITS)
+
+
+BAD_IDENTIFIERS = [
+    ("imdb_id", "tt0111161\n"),
+    ("imdb_id", "tt٠١١١١٦١"),
+    ("imdb_id", "tt０１１１１６１"),
+    ("barcode", "7321900011236\n"),
+    ("barcode", "٧٣٢١٩٠٠٠١١٢٣٦"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("field", "value"), BAD_IDENTIFIERS)
+def test_the_model_refuses_a_trailing_newline_or_other_digits(user, field, value):
+    """full_clean refuses an IMDb id or barcode with a newline after it or non-ASCII digits in it."""
+    dvd = DVDFactory.build(owner=user, **{field: value})
+    with pytest.raises(ValidationError) as refused:
+        dvd.full_clean()
+    assert list(refused.value.message_dict) == [field]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("field", "value"), [(f, v) for f, v in BAD_IDENTIFIERS if not v.endswith("\n")])
+def test_the_form_refuses_other_scripts_digits(user, field, value):
+    """The add form refuses an IMDb id or barcode written in Arabic-Indic or full-width digits, and saves nothing."""
+    data = {"name": "Heat", "disk_type": "dvd", "media_type": "physical", "status": "kept", field: value}
+    form = DVDForm(data, owner=user)
+    assert not form.is_valid()
+    assert list(form.errors) == [field]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("field", "value"), BAD_IDENTIFIERS)
+def test_a_json_backup_cannot_store_a_trailing_newline_or_other_digits(user, field, value):
+    """A backup entry with such an id is a row error; the rest of the backup is restored."""
+    entries = [
+        {"name": "Good", field: "tt0111161" if field == "imdb_id" else "7321900011236"},
+        {"name": "Bad", field: value},
+    ]
+    job = restore(user, json.dumps({"format": "dvd-collection-tracker-backup", "version": 1, "dvds": entries}))
+    assert {row.line: row.outcome for row in job.rows.all()} == {1: "created", 2: "error"}
+    assert list(DVD.objects.values_list("name", flat=True)) == ["Good"]
+
+
+@pytest.mark.parametrize("cell", ["tt٠١١١١٦١", "٠١١١١٦١", "²", "tt0111161٣"])
+def test_a_csv_imdb_cell_in_other_digits_is_a_problem_not_a_crash(cell):
+    """A CSV IMDb id cell with non-ASCII digits (or a superscript, which int() refuses) is reported on its row."""
+    assert columns.parse_imdb_id(cell).problem
+
+
+@pytest.mark.parametrize(
+    ("parse", "cell"),
+    [
+        (columns.parse_tmdb_id, "²⁷²⁰⁵"),
+        (columns.parse_tmdb_id, "٢٧٢٠٥"),
+        (columns.parse_year, "١٩٩٩"),
+        (columns.parse_runtime, "١٤٢"),
+        (columns.parse_barcode, "٧٣٢١٩٠٠٠١١٢٣٦"),
+        (columns.parse_barcode, "²" * 8),
+    ],
+)
+def test_csv_numbers_in_other_digits_are_reported(parse, cell):
+    """TMDB ids, years, runtimes and barcodes in other scripts' digits are a problem or a warning, not a value."""
+    parsed = parse(cell)
+    assert parsed.value is None
+    assert parsed.problem or parsed.warning

@@ -57,12 +57,11 @@ def test_database_refuses_rows_that_break_the_rules(user, values):
         DVD.objects.create(owner=user, name="X", **values)
 
 
-def test_one_dvd_per_owner_and_tmdb_id(user, other_user):
-    """The same TMDB id twice for one owner is refused; another owner may have it."""
+def test_an_owner_may_keep_several_copies_of_one_tmdb_film(user):
+    """Two DVDs of one owner with the same TMDB id are two copies of the film, both stored."""
     DVD.objects.create(owner=user, name="A", tmdb_id=278)
-    DVD.objects.create(owner=other_user, name="A", tmdb_id=278)
-    with pytest.raises(IntegrityError):
-        DVD.objects.create(owner=user, name="A again", tmdb_id=278)
+    DVD.objects.create(owner=user, name="A", tmdb_id=278, disk_type=DVD.DiskType.BLURAY)
+    assert DVD.objects.filter(owner=user, tmdb_id=278).count() == 2
 
 
 def test_for_user_returns_only_the_owners_dvds(user, other_user):

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.core.checks import run_checks
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -18,7 +19,7 @@ from tracker.models import DVD
 from tracker.page_cache import CachedPage
 from tracker.tests import payloads
 from tracker.tests.conftest import YTS_LIST_URL
-from tracker.tests.factories import DVDFactory
+from tracker.tests.factories import DVDFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -219,7 +220,10 @@ def test_list_filters_and_searches_each_show_their_own_rows(signed_in, user):
 @pytest.mark.parametrize(
     ("query", "stored_again"),
     [
-        ("?view=list&sort=-year&page=1", True),
+        ("?sort=-year&view=list", True),
+        ("?view=list&sort=-year", False),  # the same page, its parameters in another order
+        ("?page=1", False),  # page 1 is the page without ?page
+        ("?q=%20%20", False),  # no search: the whole collection
         ("?page=9", False),  # past the end: page 1 is shown
         ("?sort=bogus", False),
         ("?utm_source=mail", False),
@@ -248,3 +252,105 @@ def test_the_page_cache_on_a_per_process_cache_is_a_check_warning(settings):
     assert "tracker.W008" in {message.id for message in run_checks()}
     settings.PAGE_CACHE_SECONDS = 0
     assert "tracker.W008" not in {message.id for message in run_checks()}
+
+
+def stored_list_pages():
+    """The keys of the list pages in the cache, on Redis or on the local-memory cache."""
+    if hasattr(cache, "keys"):  # django-redis
+        return set(cache.keys("pages:list:*"))
+    return {key for key in cache._cache if "pages:list:" in key}
+
+
+def test_made_up_list_query_strings_store_nothing_beyond_the_canonical_pages(signed_in, user):
+    """Whitespace searches, reordered, unknown, bad or repeated parameters render without adding cache entries."""
+    DVDFactory.create_batch(30, owner=user, disk_type="bluray")
+    canonical = ["", "?disk_type=bluray&sort=-year", "?page=2&view=list"]
+    made_up = [
+        "?q=%20%20",
+        "?q=+++",
+        "?q=%09&disk_type=bluray&sort=-year",
+        "?q=",
+        "?sort=-year&disk_type=bluray",
+        "?view=list&page=2",
+        "?disk_type=bluray&sort=-year&utm_source=mail",
+        "?fbclid=1",
+        "?sort=bogus",
+        "?disk_type=betamax&sort=-year",
+        "?page=01",
+        "?page=1",
+        "?page=abc",
+        "?page=" + "9" * 5000,  # more digits than int() reads
+        "?page=2&page=2&view=list",
+        "?disk_type=bluray&disk_type=bluray&sort=-year",
+        "?view=grid",
+        "?q=&disk_type=bluray&media_type=&status=&watched=&sort=-year&view=grid",
+    ]
+    for query in canonical + made_up:
+        assert view(signed_in, reverse("dvd_list") + query)[0]
+    assert len(stored_list_pages()) == len(canonical)
+    for query in canonical:
+        assert not view(signed_in, reverse("dvd_list") + query)[1]
+
+
+def give_by_save(dvd, new_owner):
+    dvd.owner = new_owner
+    dvd.save()
+
+
+def give_by_admin(dvd, new_owner):
+    admin = Client()
+    admin.force_login(UserFactory(is_staff=True, is_superuser=True))
+    change_url = reverse("admin:tracker_dvd_change", args=[dvd.pk])
+    form = admin.get(change_url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value not in (None, False)}
+    response = admin.post(change_url, data | {"owner": new_owner.pk, "_save": "Save"})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+
+def give_by_update(dvd, new_owner):
+    DVD.objects.filter(pk=dvd.pk).update(owner=new_owner)
+
+
+def give_by_bulk_update(dvd, new_owner):
+    dvd.owner = new_owner
+    DVD.objects.bulk_update([dvd], ["owner"])
+
+
+@pytest.mark.parametrize("give", [give_by_save, give_by_admin, give_by_update, give_by_bulk_update])
+def test_a_dvd_given_to_another_owner_leaves_one_list_and_joins_the_other(signed_in, dvd, other_user, give):
+    """After a change of owner, the old owner's list no longer shows the DVD and the new owner's does."""
+    them = Client()
+    them.force_login(other_user)
+    DVDFactory(owner=other_user, name="Their own film")
+    assert dvd.name in view(signed_in, reverse("dvd_list"))[0]
+    assert dvd.name not in view(them, reverse("dvd_list"))[0]
+    view(signed_in, dvd.get_absolute_url())
+    give(dvd, other_user)
+    assert dvd.name not in view(signed_in, reverse("dvd_list"))[0]
+    assert dvd.name in view(them, reverse("dvd_list"))[0]
+    assert signed_in.get(dvd.get_absolute_url()).status_code == 404
+    assert dvd.name in view(them, dvd.get_absolute_url())[0]
+
+
+@pytest.mark.parametrize(
+    "delete",
+    [
+        pytest.param(lambda dvd: dvd.delete(), id="model"),
+        pytest.param(lambda dvd: DVD.objects.filter(pk=dvd.pk).delete(), id="queryset"),
+    ],
+)
+def test_a_dvd_deleted_any_way_leaves_its_owners_list(signed_in, dvd, delete):
+    """A DVD deleted by the model or by a queryset is gone from its owner's stored list."""
+    DVDFactory(owner=dvd.owner, name="Another film")
+    assert dvd.name in view(signed_in, reverse("dvd_list"))[0]
+    delete(dvd)
+    assert dvd.name not in view(signed_in, reverse("dvd_list"))[0]
+
+
+def test_a_new_release_renders_anew(signed_in, dvd, settings):
+    """A page stored by one release (RELEASE_ID) is not served by the next."""
+    settings.RELEASE_ID = "first"
+    view(signed_in, dvd.get_absolute_url())
+    assert not view(signed_in, dvd.get_absolute_url())[1]
+    settings.RELEASE_ID = "second"
+    assert view(signed_in, dvd.get_absolute_url())[1]

@@ -5,15 +5,26 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.urls import PUBLIC_URL_NAMES as ACCOUNT_PUBLIC_URL_NAMES
+from alerts.urls import PUBLIC_URL_NAMES as ALERT_PUBLIC_URL_NAMES
 from tracker.models import DVD
 from tracker.tests import payloads
 from tracker.tests.conftest import YTS_LIST_URL
 from tracker.tests.factories import DVDFactory
+from tracker.urls import PUBLIC_URL_NAMES as TRACKER_PUBLIC_URL_NAMES
 
 pytestmark = pytest.mark.django_db
 
-# Public by design, each for a reason: signing in; health probes that reveal nothing.
-PUBLIC_URL_NAMES = {"login", "healthz", "readyz"}
+# Public by design, each for a reason: signing in (and the account pages before it); health probes that reveal nothing;
+# the web app manifest and service worker, which browsers fetch without a session and which name no one's data.
+# An alerts feed, which feed readers fetch without a session: its URL's token is the credential.
+# A shared collection or wish list, likewise opened by its token.
+PUBLIC_URL_NAMES = (
+    {"login", "healthz", "readyz", "web_manifest", "service_worker"}
+    | ACCOUNT_PUBLIC_URL_NAMES
+    | ALERT_PUBLIC_URL_NAMES
+    | TRACKER_PUBLIC_URL_NAMES
+)
 
 
 def all_patterns(resolver=None, prefix=""):

@@ -8,10 +8,15 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tracker.models import DVD
+from tracker.refresh import Fetched
 from tracker.services import YTSError
 from tracker.tests.factories import DVDFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def outcomes(answers, started):
+    return [Fetched(imdb_id, started, answer) for imdb_id, answer in answers.items()]
 
 
 def torrents(n, quality="1080p"):
@@ -29,13 +34,15 @@ def test_each_film_gets_its_own_answer_and_failures_keep_old_torrents(user, othe
     untouched = DVDFactory(owner=user, imdb_id="tt0000005")
     now = timezone.now()
     DVD.objects.store_yts_outcomes(
-        {
-            "tt0000001": torrents(3),
-            "tt0000002": [],
-            "tt0000003": YTSError("YTS answered HTTP 503"),
-            "tt0000004": YTSError("YTS did not answer within 10 s"),
-        },
-        now,
+        outcomes(
+            {
+                "tt0000001": torrents(3),
+                "tt0000002": [],
+                "tt0000003": YTSError("YTS answered HTTP 503"),
+                "tt0000004": YTSError("YTS did not answer within 10 s"),
+            },
+            now,
+        )
     )
     for dvd in (a1, a2, b, c, d, untouched):
         dvd.refresh_from_db()
@@ -53,7 +60,7 @@ def test_a_success_clears_an_earlier_failure(user):
     dvd = DVDFactory(owner=user, imdb_id="tt0000001", yts_last_error="YTS answered HTTP 503")
     dvd.yts_last_error_at = timezone.now()
     dvd.save()
-    DVD.objects.store_yts_outcomes({"tt0000001": torrents(2), "tt0000002": torrents(1)}, timezone.now())
+    DVD.objects.store_yts_outcomes(outcomes({"tt0000001": torrents(2), "tt0000002": torrents(1)}, timezone.now()))
     dvd.refresh_from_db()
     assert (dvd.yts_last_error, dvd.yts_last_error_at, dvd.yts_torrent_count) == ("", None, 2)
 
@@ -62,13 +69,15 @@ def test_the_number_of_queries_does_not_grow_with_the_batch(user):
     """A batch of 40 films with mixed outcomes takes as many queries as a batch of 4."""
 
     def queries_for(first, count):
-        outcomes = {}
+        answers = {}
         for n in range(first, first + count):
             imdb_id = f"tt{n:07d}"
             DVDFactory(owner=user, imdb_id=imdb_id)
-            outcomes[imdb_id] = YTSError(f"failure {n}") if n % 2 else torrents(n % 5)
+            answers[imdb_id] = YTSError(f"failure {n}") if n % 2 else torrents(n % 5)
+        started = timezone.now()
+        fetched = [Fetched(k, started + timedelta(seconds=n), v) for n, (k, v) in enumerate(answers.items())]
         with CaptureQueriesContext(connection) as captured:
-            DVD.objects.store_yts_outcomes(outcomes, timezone.now())
+            DVD.objects.store_yts_outcomes(fetched)
         return len(captured)
 
     assert queries_for(100, 4) == queries_for(200, 40)

@@ -4,9 +4,11 @@ import pytest
 import requests
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from limits import storage, strategies
 from responses import matchers
 
 from tracker.models import DVD
+from tracker.services import pacing
 from tracker.services.tmdb import (
     TMDBBadResponse,
     TMDBNotConfigured,
@@ -91,7 +93,7 @@ def test_429_with_retry_after_is_retried(http_mock, settings):
     assert TMDBService().get_imdb_id(tmdb.INCEPTION) == "tt1375666"
 
 
-@pytest.mark.parametrize("value", [None, "", "nm0634240", 12])
+@pytest.mark.parametrize("value", [None, "", "nm0634240", 12, "tt1375666\n", "tt١٣٧٥٦٦٦"])
 def test_an_empty_or_invalid_imdb_id_is_not_found(http_mock, value):
     """A 200 with an empty, null or malformed imdb_id means TMDB has none."""
     http_mock.get(EXTERNAL_IDS_URL, json=tmdb.external_ids(imdb_id=value))
@@ -107,7 +109,9 @@ def test_parse_movie_keeps_typed_capped_values():
     assert (details.genres, details.director) == ("Action, Science Fiction", "Christopher Nolan")
 
 
-@pytest.mark.parametrize("path", ["//evil.example/x.jpg", "/../../x.jpg", "javascript:alert(1)", 5, "/x.svg"])
+@pytest.mark.parametrize(
+    "path", ["//evil.example/x.jpg", "/../../x.jpg", "javascript:alert(1)", 5, "/x.svg", "/x.jpg\n"]
+)
 def test_poster_paths_that_are_not_plain_image_names_give_no_url(path):
     """Only /name.jpg-like poster paths become image URLs."""
     assert poster_url(path) == ""
@@ -307,3 +311,89 @@ def test_fetch_imdb_ids_needs_a_key(user, settings):
     DVDFactory(owner=user, imdb_id="", tmdb_id=tmdb.INCEPTION)
     with pytest.raises(CommandError, match="TMDB is not configured"):
         call_command("fetch_imdb_ids", stdout=StringIO())
+
+
+# --- the per-user TMDB allowance, and cached film details -------------------------------------------
+
+
+@pytest.fixture
+def tmdb_allowance(settings, monkeypatch):
+    """Two TMDB lookups per user per minute, counted afresh for this test."""
+    settings.TMDB_LOOKUP_RATE_LIMIT_PER_MINUTE = 2
+    fresh = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
+    monkeypatch.setattr(pacing, "shared_limiter", lambda: fresh)
+
+
+def search_for(title, tmdb_id):
+    return tmdb.search({"id": tmdb_id, "title": title, "release_date": "1995-12-15"})
+
+
+@pytest.mark.django_db
+def test_add_page_lookups_past_the_allowance_ask_to_wait_and_leave_tmdb_alone(
+    client, signed_in, other_user, http_mock, tmdb_allowance
+):
+    """A user's third TMDB lookup in a minute is not sent: the page asks them to wait and the form still works."""
+    http_mock.get(SEARCH_URL, json=search_for("Heat", 949))
+    http_mock.get(MOVIE_URL, json=tmdb.movie())
+    signed_in.get(reverse("dvd_add"), {"tmdb_q": "Heat"})
+    signed_in.get(reverse("dvd_add"), {"tmdb_pick": tmdb.INCEPTION})
+    for params in ({"tmdb_q": "Alien"}, {"tmdb_pick": 1}):
+        response = signed_in.get(reverse("dvd_add"), params)
+        assert "wait a minute" in response.content.decode()
+        assert "fill the form by hand" in response.content.decode()
+        assert "name" in response.context["form"].fields
+    assert len(http_mock.calls) == 2
+    client.force_login(other_user)
+    http_mock.get(SEARCH_URL, json=search_for("Alien", 348))
+    assert "Alien" in client.get(reverse("dvd_add"), {"tmdb_q": "Alien"}).content.decode()
+    assert len(http_mock.calls) == 3
+
+
+@pytest.mark.django_db
+def test_cached_answers_do_not_use_the_allowance(signed_in, http_mock, tmdb_allowance):
+    """Searching again for what TMDB already answered costs nothing: only calls that reach TMDB are counted."""
+    http_mock.get(SEARCH_URL, json=search_for("Heat", 949))
+    for _ in range(4):
+        assert "?tmdb_pick=949" in signed_in.get(reverse("dvd_add"), {"tmdb_q": "Heat"}).content.decode()
+    assert len(http_mock.calls) == 1
+
+
+@pytest.mark.django_db
+def test_fetch_imdb_past_the_allowance_is_a_429_without_asking_tmdb(
+    client, signed_in, user, other_user, http_mock, settings, tmdb_allowance
+):
+    """Auto-fetch counts against the TMDB allowance too (apart from the endpoint limit), per user."""
+    settings.TMDB_LOOKUP_RATE_LIMIT_PER_MINUTE = 1
+    settings.ENDPOINT_RATE_LIMIT_PER_MINUTE = 100
+    first, second = (DVDFactory(owner=user, imdb_id="", tmdb_id=tmdb_id) for tmdb_id in (tmdb.INCEPTION, 949))
+    http_mock.get(MOVIE_URL, json=tmdb.movie())
+    http_mock.get(YTS_LIST_URL, json=yts_payloads.NO_SUCH_FILM)
+    assert signed_in.post(fetch_url(first)).status_code == 200
+    refused = signed_in.post(fetch_url(second))
+    assert refused.status_code == 429
+    assert "wait a minute" in refused.json()["error"]
+    assert len(http_mock.calls) == 2
+    theirs = DVDFactory(owner=other_user, imdb_id="", tmdb_id=1)
+    http_mock.get(f"{tmdb.TMDB_BASE}/movie/1", status=404, json=tmdb.NOT_FOUND)
+    client.force_login(other_user)
+    assert client.post(fetch_url(theirs)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_film_details_are_cached_and_failures_are_not(http_mock):
+    """A second get_movie of the same film asks TMDB nothing; a failed one is asked again."""
+    http_mock.get(MOVIE_URL, status=500)
+    http_mock.get(MOVIE_URL, json=tmdb.movie())
+    with pytest.raises(TMDBUnavailable):
+        TMDBService().get_movie(tmdb.INCEPTION)
+    assert TMDBService().get_movie(tmdb.INCEPTION).imdb_id == "tt1375666"
+    assert TMDBService().get_movie(tmdb.INCEPTION).title == "Inception"
+    assert len(http_mock.calls) == 2
+
+
+@pytest.mark.django_db
+def test_a_pick_in_other_digits_asks_tmdb_nothing(signed_in, http_mock):
+    """?tmdb_pick= in Arabic-Indic digits is not a TMDB id: no call, an empty form."""
+    response = signed_in.get(reverse("dvd_add"), {"tmdb_pick": "٢٧٢٠٥", "tmdb_year": "٢٠١٠", "tmdb_q": ""})
+    assert response.context["form"]["name"].value() is None
+    assert len(http_mock.calls) == 0

@@ -12,9 +12,11 @@ from tracker.models import DVD
 
 
 def filtered_collection(request):
-    """The signed-in user's DVDs under the list page's filters (?q=&disk_type=…), every column loaded."""
-    filters = CollectionFilterForm(request.GET).filters()
-    return DVD.objects.for_user(request.user).collection_page(**filters).defer(None), filters
+    """The signed-in user's DVDs under the list page's filters (?q=&disk_type=…), every column loaded.
+
+    Every copy, and the wish list too unless a status is chosen: an export is the whole account."""
+    filters = {**CollectionFilterForm(request.GET).filters(), "group": ""}
+    return DVD.objects.for_user(request.user).collection_page(**filters, whole=True).defer(None), filters
 
 
 def _download(chunks, content_type, extension, request):

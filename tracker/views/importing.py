@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from tracker.collection_io import jobs
 from tracker.forms_io import ImportUploadForm, row_choices
 from tracker.models_io import ImportJob, ImportRow, ImportStatus
+from tracker.validators import is_ascii_digits
 
 ROWS_PER_PAGE = 100
 RECENT_JOBS = 10
@@ -65,10 +66,10 @@ def import_job(request, pk):
 def _job_action(request, job):
     action = request.POST.get("action")
     if action == "delete":
-        if job.is_running:
+        # Checked in the DELETE itself, so a phase that comes back to life meanwhile is not deleted under it.
+        if not ImportJob.objects.delete_unless_running(job.pk):
             messages.error(request, "This import is running; wait for it to finish before deleting it.")
             return redirect(job)
-        job.delete()
         messages.success(request, f"Deleted the import of “{job.filename}”. Nothing in your collection changed.")
         return redirect("import_upload")
     if job.status != ImportStatus.REVIEW:
@@ -88,7 +89,9 @@ def _job_action(request, job):
 def _save_choices(request, job):
     """Apply the choices posted for rows of this job (others are ignored), then re-plan every row."""
     posted = {
-        int(key[7:]): value for key, value in request.POST.items() if key.startswith("choice-") and key[7:].isdigit()
+        int(key[7:]): value
+        for key, value in request.POST.items()
+        if key.startswith("choice-") and is_ascii_digits(key[7:])
     }
     changed = []
     for row in job.rows.filter(pk__in=list(posted)):
@@ -110,6 +113,7 @@ def _status(job):
         "total": job.total,
         "percent": job.percent,
         "running": job.is_running,
+        "stale": job.is_stale,
         "waiting": job.is_waiting,
         "failure": job.failure,
     }
@@ -123,7 +127,8 @@ def import_status(request, pk):
 
 @require_POST
 def import_run(request, pk):
-    """Start the job's waiting phase: queued for a worker, or run here and now with the embedded default."""
+    """Start the job's waiting phase (or resume a dead one): queued for a worker, or run here and now with the
+    embedded default. A phase whose runner is alive is left to it."""
     job = _owned_job(request, pk)
     started = jobs.start_phase(job)
     job.refresh_from_db()

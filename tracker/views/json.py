@@ -1,11 +1,28 @@
 """Helpers for the AJAX endpoints, which always answer in the spec's JSON shape."""
 
+from dataclasses import dataclass, field
 from functools import wraps
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 
 from tracker.services.pacing import allow_endpoint_call
+
+TOO_FAST = "You are going a bit fast. Please wait a minute and try again."
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a button's endpoint answers: its status code and message (the API words it as JSON too)."""
+
+    status: int
+    message: str
+    data: dict = field(default_factory=dict)
+    retry_after: int | None = None  # seconds, for a 429
+
+    @property
+    def ok(self):
+        return self.status < 400
 
 
 def json_error(message, status):
@@ -25,7 +42,7 @@ def json_endpoint(view):
             response["Allow"] = "POST"
             return response
         if not allow_endpoint_call(request.user.pk):
-            return json_error("You are going a bit fast. Please wait a minute and try again.", 429)
+            return json_error(TOO_FAST, 429)
         return view(request, *args, **kwargs)
 
     wrapper.json_endpoint = True  # read by the CSRF failure view

@@ -3,7 +3,6 @@
 from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from tracker.management.progress import ProgressBar
 from tracker.models import DVD
@@ -40,7 +39,7 @@ class Command(BaseCommand):
                 outcomes["failed"] += 1
             else:
                 # Every DVD of this film, in any collection, that still lacks the id.
-                missing.filter(tmdb_id=tmdb_id).update(imdb_id=imdb_id, updated_at=timezone.now())
+                missing.filter(tmdb_id=tmdb_id).set_imdb_id_where_missing(imdb_id)
                 outcomes["found"] += 1
             progress.step()
         self.stdout.write(

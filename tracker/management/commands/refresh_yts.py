@@ -9,20 +9,16 @@ with what is still stale.
 import signal
 import threading
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from tracker.locks import film_lock
+from tracker import refresh
 from tracker.management.progress import ProgressBar
 from tracker.models import DVD
-from tracker.services import YTSError, YTSService
 
 DEFAULT_MAX_AGE_HOURS = 168  # one week, as in the spec's batch example
-WRITE_BATCH_SIZE = 100
-BUSY = "busy"  # another process holds the film's lock and will write its answer
+BUSY = refresh.BUSY  # another process holds the film's lock and will write its answer
 
 
 class Command(BaseCommand):
@@ -89,65 +85,28 @@ class Command(BaseCommand):
         self.stdout.write(f"Queued {len(imdb_ids)} films for the workers.")
 
     def refresh_all(self, imdb_ids, force, concurrency):
-        service = YTSService()
         outcomes = Counter()
         progress = ProgressBar(self.stdout, len(imdb_ids), enabled=self.verbosity >= 1)
-        pending = {}
+
+        def report(imdb_id, change, answer):
+            progress.step()
+            outcomes[change] += 1
+            if change == "failed":
+                self.stderr.write(f"Failed {imdb_id}: {answer}")
+            elif change == "refreshed" and self.verbosity >= 2:
+                self.stdout.write(f"Refreshed YTS data for {imdb_id} ({len(answer)} torrents)")
+
         # SIGTERM (systemd, a CI timeout) stops the run like Ctrl-C: finished fetches are still written.
         on_main_thread = threading.current_thread() is threading.main_thread()
         previous_handler = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt) if on_main_thread else None
-        executor = ThreadPoolExecutor(concurrency, thread_name_prefix="refresh-yts")
         try:
-            futures = [executor.submit(_fetch, service, imdb_id, force) for imdb_id in imdb_ids]
-            for future in as_completed(futures):
-                imdb_id, outcome = future.result()
-                progress.step()
-                if outcome == BUSY:
-                    outcomes[BUSY] += 1
-                    continue
-                pending[imdb_id] = outcome
-                if len(pending) >= WRITE_BATCH_SIZE:
-                    outcomes.update(self.write(pending))
-                    pending = {}
+            refresh.refresh_films(imdb_ids, refresh.Policy(use_cache=not force), concurrency=concurrency, report=report)
         except KeyboardInterrupt:
             outcomes["interrupted"] += 1
-            executor.shutdown(wait=False, cancel_futures=True)
         finally:
-            outcomes.update(self.write(pending))
-            executor.shutdown(wait=not outcomes["interrupted"])
             if on_main_thread:
                 signal.signal(signal.SIGTERM, previous_handler)
         return outcomes
-
-    def write(self, results):
-        """Store one batch of results and classify each film against what was stored before."""
-        if not results:
-            return Counter()
-        before = dict(DVD.objects.filter(imdb_id__in=list(results)).values_list("imdb_id", "yts_data"))
-        DVD.objects.store_yts_outcomes(results, timezone.now())
-        counts = Counter()
-        for imdb_id, outcome in results.items():
-            if isinstance(outcome, YTSError):
-                self.stderr.write(f"Failed {imdb_id}: {outcome}")
-                counts["failed"] += 1
-            elif not outcome:
-                counts["no torrents"] += 1
-            else:
-                counts["unchanged" if before.get(imdb_id) == outcome else "refreshed"] += 1
-                if self.verbosity >= 2:
-                    self.stdout.write(f"Refreshed YTS data for {imdb_id} ({len(outcome)} torrents)")
-        return counts
-
-
-def _fetch(service, imdb_id, force):
-    """Runs in a pool thread: network only, no database."""
-    with film_lock(imdb_id, wait=False) as lock:
-        if not lock.acquired:
-            return imdb_id, BUSY
-        try:
-            return imdb_id, service.fetch_quality_torrents(imdb_id, use_cache=not force, patient=True)
-        except YTSError as exc:
-            return imdb_id, exc
 
 
 def _raise_keyboard_interrupt(signum, frame):

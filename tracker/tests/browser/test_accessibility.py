@@ -63,6 +63,9 @@ def collection(collector):
         "detail-without-imdb-id": without_imdb_id.get_absolute_url(),
         "add-with-tmdb-results": "/dvd/add/?tmdb_q=the",
         "edit": f"/dvd/{with_torrents.pk}/edit/",
+        "stats": "/stats/",
+        "duplicates": "/duplicates/",
+        "sharing": "/sharing/",
     }
 
 
@@ -81,7 +84,8 @@ def test_login_page_has_no_serious_accessibility_violations(ui):
 
 
 def test_signed_in_pages_have_no_serious_accessibility_violations(ui, collector, collection):
-    """The collection (both layouts), a DVD's page, the add page with TMDB results and the edit page pass axe-core."""
+    """The collection (both layouts), a DVD's page, the add page with TMDB results, the edit page, the statistics,
+    the duplicates and the sharing settings pass axe-core."""
     ui.sign_in(collector)
     found = {}
     for name, path in collection.items():

@@ -79,7 +79,7 @@ def test_sign_in_add_a_dvd_by_tmdb_search_and_see_its_torrents(ui, collector, se
     expect(card.get_by_text("Blu-ray").or_(card.get_by_text("DVD", exact=True))).to_be_visible()
     expect(card.locator("[title='Torrents listed on YTS']")).to_contain_text("3")
     ui.shot("5-collection-grid")
-    page.get_by_role("link", name="List").click()
+    page.get_by_role("link", name="List", exact=True).click()
     expect(page).to_have_url(re.compile(r"view=list"))
     expect(page.locator("#collection-list li").filter(has_text="The Shawshank Redemption")).to_be_visible()
     ui.shot("6-collection-list")

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from tracker.collection_io import jobs
+from tracker.collection_io.columns import unquote_formula
 from tracker.collection_io.exporting import neutralise
 from tracker.models import DVD
 from tracker.models_io import ImportJob, ImportStatus
@@ -244,3 +245,98 @@ def test_the_list_page_links_to_an_export_of_its_filter(signed_in, user):
     DVDFactory(owner=user, disk_type=DVD.DiskType.BLURAY)
     html = signed_in.get(reverse("dvd_list") + "?disk_type=bluray&page=1").content.decode()
     assert 'href="/export/?disk_type=bluray" id="export-filtered"' in html
+
+
+# Every text that a spreadsheet-safe export must give back unchanged.
+RISKY_TEXTS = ["=1+1", "+44 20 7946", "-5 stars", "@home", "'71", "'=kept as typed", "''two", "'", "\ttabbed"]
+ROUND_TRIP_FIELDS = [
+    "name", "release_year", "disk_type", "media_type", "status", "storage_box", "box_set_name", "is_unwatched",
+    "is_unopened", "imdb_id", "tmdb_id", "barcode", "director", "genres", "runtime", "poster_url", "overview",
+    "notes", "created_at",
+]  # fmt: skip
+
+
+def collection_with_copies_and_risky_text(owner):
+    """Two copies of one film (one with the TMDB id), two copies alike but for the shelf, two identical
+    copies, and every field of some DVD starting with each risky prefix."""
+    full_dvd(owner, name="The Matrix", release_year=1999, tmdb_id=603, imdb_id="tt0133093", disk_type="dvd")
+    full_dvd(owner, name="The Matrix", release_year=1999, tmdb_id=None, imdb_id="tt0133093", disk_type="bluray",
+             barcode="5051892002059", genres="Sci-Fi / Action; Cult")  # fmt: skip
+    for shelf in ("Shelf 1", "Shelf 2", "Shelf 2"):
+        full_dvd(owner, name="Home Video", release_year=None, tmdb_id=None, imdb_id="", barcode="", storage_box=shelf)
+    text_fields = ["name", "storage_box", "box_set_name", "director", "genres", "overview", "notes"]
+    for number, text in enumerate(RISKY_TEXTS):
+        full_dvd(owner, tmdb_id=None, imdb_id="", barcode="", **{field: text for field in text_fields},
+                 created_at=datetime(2023, 2, number + 1, 12, 0, 0, 250000, tzinfo=UTC))  # fmt: skip
+    full_dvd(owner, name="  Spaced  out  ", tmdb_id=None, imdb_id="", notes="\r\nfirst line empty\r\n")
+
+
+def field_values(owner):
+    rows = DVD.objects.filter(owner=owner).values(*ROUND_TRIP_FIELDS)
+    return sorted((tuple(row.values()) for row in rows), key=repr)
+
+
+def exported(client, user, name):
+    client.force_login(user)
+    return b"".join(client.get(reverse(name)).streaming_content)
+
+
+def imported(user, filename, data):
+    job = jobs.create_job(user, filename, data)
+    for waiting, running in PHASES:
+        ImportJob.objects.filter(pk=job.pk).update(status=waiting)
+        assert ImportJob.objects.claim(job.pk, waiting, running)
+        assert jobs.run_phase(job.pk) == "done"
+    return job.outcome_counts()
+
+
+PHASES = ((ImportStatus.PARSED, ImportStatus.MATCHING), (ImportStatus.QUEUED, ImportStatus.IMPORTING))
+
+
+@pytest.mark.parametrize(("export_name", "filename"), [("export_csv", "own.csv"), ("export_json", "backup.json")])
+def test_export_then_import_gives_the_same_dvds_and_adds_nothing_the_second_time(
+    client, user, fake_tmdb, export_name, filename
+):
+    """Export → import into an empty account: the same DVDs, field for field, copies and risky text included,
+    with no TMDB search; the same file imported into the account it came from adds nothing."""
+    collection_with_copies_and_risky_text(user)
+    count = DVD.objects.filter(owner=user).count()
+    data = exported(client, user, export_name)
+    newcomer = UserFactory()
+    counts = imported(newcomer, filename, data)
+    assert counts == {"created": count, "duplicate": 0, "error": 0, "skipped": 0}
+    assert field_values(newcomer) == field_values(user)
+    assert exported(client, newcomer, export_name).count(b"\n") == data.count(b"\n")
+    again = imported(user, filename, data)
+    assert again == {"created": 0, "duplicate": count, "error": 0, "skipped": 0}
+    assert DVD.objects.filter(owner=user).count() == count
+    assert fake_tmdb.calls_for("/3/search/movie") == 0
+
+
+def test_another_copy_in_a_file_is_added_and_the_same_item_is_a_duplicate(user):
+    """A row for another format, shelf or barcode of a film already there is another copy; a row
+    for the same item is a duplicate, and so is a second row for one item in one file."""
+    DVDFactory(owner=user, name="Heat", release_year=1995, imdb_id="tt0113277", disk_type="dvd", storage_box="A")
+    data = (
+        b"Title,Year,IMDb ID,Format,Location\n"
+        b"Heat,1995,tt0113277,DVD,A\n"
+        b"Heat,1995,tt0113277,Blu-ray,A\n"
+        b"Heat,1995,tt0113277,Blu-ray,A\n"
+        b"Heat,1995,tt0113277,DVD,B\n"
+    )
+    job = jobs.create_job(user, "copies.csv", data)
+    assert ImportJob.objects.claim(job.pk, ImportStatus.PARSED, ImportStatus.MATCHING)
+    assert jobs.run_phase(job.pk) == "done"
+    plans = {row.line: (row.plan, row.plan_message) for row in job.rows.all()}
+    assert plans == {
+        2: ("duplicate", "“Heat (1995)” is already in your collection."),
+        3: ("create", "Another copy of “Heat (1995)”, which is already in your collection."),
+        4: ("duplicate", "Same film as line 3 of this file."),
+        5: ("create", "Another copy of “Heat (1995)”, which is already in your collection."),
+    }
+
+
+@pytest.mark.parametrize("text", RISKY_TEXTS)
+def test_a_neutralised_cell_reads_back_as_it_was(text):
+    """What the export writes for a cell, the importer reads back unchanged."""
+    assert unquote_formula(neutralise(text)) == text

@@ -21,7 +21,7 @@ def test_dry_run_reports_and_changes_nothing(user, fake_tmdb):
     out = import_file(str(FILES / "clz_movies.csv"), "--user", user.username, "--dry-run")
     assert "CLZ Movies CSV: 7 rows." in out
     assert "Line 5 “Heat”: Cannot be imported. Year “19x5” is not a four-digit year." in out
-    assert "Line 7 “Pulp Fiction”: Skipped. Not in your collection (status “Wish List”)." in out
+    assert "Line 7 “Pulp Fiction”: Skipped. Not in your collection (status “On Order”)." in out
     assert "Dry run: 4 would be added, 0 already in the collection, 2 cannot be imported, 1 skipped." in out
     assert not DVD.objects.exists()
     assert not ImportJob.objects.exists()

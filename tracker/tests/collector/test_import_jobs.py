@@ -1,7 +1,6 @@
 import pytest
 
 from tracker.collection_io import jobs
-from tracker.collection_io.planning import CollectionIndex
 from tracker.models import DVD
 from tracker.models_io import ImportJob, ImportStatus
 from tracker.tests.collector.conftest import read
@@ -50,7 +49,7 @@ def test_clz_preview_matches_on_tmdb_and_reports_each_row(user, fake_tmdb):
     assert found[5] == ("error", "Year “19x5” is not a four-digit year.")
     assert found[6][0] == "error"
     assert "Unknown format “VHS”" in found[6][1]
-    assert found[7] == ("skip", "Not in your collection (status “Wish List”).")
+    assert found[7] == ("skip", "Not in your collection (status “On Order”).")
     assert found[8] == ("create", "")
     assert job.plan_counts() == {"create": 4, "duplicate": 0, "error": 2, "skip": 1}
     assert not DVD.objects.exists()
@@ -185,15 +184,19 @@ def test_validation_errors_come_from_the_model(user):
     assert found[4] == ("create", "")
 
 
-def test_a_constraint_race_fails_only_that_row(user, monkeypatch):
-    """A film added meanwhile (caught by the unique constraint) fails its row; the batch's others are added."""
-    job = preview(user, "list.csv", b"title,tmdb_id\nFirst,101\nSecond,102\n")
-    DVDFactory(owner=user, name="Added meanwhile", tmdb_id=102)
-    monkeypatch.setattr(CollectionIndex, "find", lambda self, values: "")
+def test_two_copies_of_one_tmdb_film_are_both_added(user):
+    """A file with a film twice in two formats adds both copies, the second marked "another copy"."""
+    DVDFactory(owner=user, name="Heat", release_year=1995, tmdb_id=949, disk_type=DVD.DiskType.DVD)
+    data = b"title,year,tmdb_id,format,edition\nHeat,1995,949,Blu-ray,Steelbook\nHeat,1995,949,4K,\n"
+    job = preview(user, "list.csv", data)
+    assert plans(job)[2] == ("create", "Another copy of “Heat (1995)”, which is already in your collection.")
     job = confirm(job)
-    assert outcomes(job) == {2: "created", 3: "error"}
-    assert job.rows.get(line=3).outcome_message == "This film (same TMDB id) is already in your collection."
-    assert DVD.objects.filter(owner=user, name="First").exists()
+    assert outcomes(job) == {2: "created", 3: "created"}
+    assert sorted(DVD.objects.filter(owner=user, tmdb_id=949).values_list("disk_type", "edition")) == [
+        ("4k_uhd", ""),
+        ("bluray", "Steelbook"),
+        ("dvd", ""),
+    ]
 
 
 def test_an_interrupted_import_carries_on_without_duplicates(user, monkeypatch):

@@ -1,8 +1,10 @@
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from tracker import tasks
 from tracker.collection_io import jobs
@@ -112,6 +114,7 @@ def test_status_reports_progress(signed_in, user):
         "total": 3,
         "percent": 67,
         "running": True,
+        "stale": False,
         "waiting": False,
         "failure": "",
     }
@@ -192,3 +195,58 @@ def test_import_pages_carry_no_inline_script_or_style(reviewed, signed_in):
         assert not re.search(r"<script(?![^>]*\bsrc=)", html)
         assert " style=" not in html
         assert not re.search(r"\son[a-z]+=", html)
+
+
+def running_job(user, *, stale):
+    """A job whose lookup phase is running; with `stale`, its runner stopped sending heartbeats long ago."""
+    job = jobs.create_job(user, "titles.txt", read("titles.txt"))
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.PARSED)
+    assert ImportJob.objects.claim(job.pk, ImportStatus.PARSED, ImportStatus.MATCHING)
+    if stale:
+        ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(minutes=30))
+    job.refresh_from_db()
+    return job
+
+
+def test_a_dead_phase_offers_resume_and_delete(signed_in, user):
+    """A running phase whose heartbeat is stale shows Resume and Delete; a live one shows neither."""
+    live = signed_in.get(running_job(user, stale=False).get_absolute_url()).content.decode()
+    assert "Resume" not in live
+    assert 'value="delete"' not in live
+    dead = running_job(user, stale=True)
+    page = signed_in.get(dead.get_absolute_url()).content.decode()
+    resume_form = rf'<form method="post" action="{reverse("import_run", args=[dead.pk])}"[^>]*>.*?Resume'
+    assert re.search(resume_form, page, re.S)
+    assert 'value="delete"' in page
+    assert "stopped" in page
+
+
+def test_resume_runs_a_dead_phase_to_its_end(signed_in, user, eager_tasks):
+    """Resume on a dead lookup phase runs it again; the page then shows the preview."""
+    job = running_job(user, stale=True)
+    answer = run_phase(signed_in, job).json()
+    assert answer["started"] is True
+    job.refresh_from_db()
+    assert job.status == ImportStatus.REVIEW
+    assert "Preview — nothing has been imported yet." in signed_in.get(job.get_absolute_url()).content.decode()
+
+
+def test_resume_does_not_double_a_live_phase(signed_in, user, monkeypatch):
+    """Resume (or a second click) while the phase's runner is alive starts nothing."""
+    queued = []
+    monkeypatch.setattr(tasks.run_import_job, "delay", queued.append)
+    job = running_job(user, stale=False)
+    answer = run_phase(signed_in, job).json()
+    assert (answer["started"], answer["status"], queued) == (False, "matching", [])
+
+
+def test_deleting_a_dead_phase_works_and_a_live_one_is_refused(signed_in, user):
+    """Delete removes a job whose phase died; a job whose phase is alive is kept, with the reason."""
+    live = running_job(user, stale=False)
+    response = signed_in.post(live.get_absolute_url(), {"action": "delete"}, follow=True)
+    assert "wait for it to finish" in response.content.decode()
+    assert ImportJob.objects.filter(pk=live.pk).exists()
+    dead = running_job(user, stale=True)
+    response = signed_in.post(dead.get_absolute_url(), {"action": "delete"})
+    assert response["Location"] == reverse("import_upload")
+    assert not ImportJob.objects.filter(pk=dead.pk).exists()

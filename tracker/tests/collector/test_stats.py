@@ -12,8 +12,9 @@ from tracker.tests.factories import DVDFactory
 
 pytestmark = pytest.mark.django_db
 
-# The stats page's queries: session, user, and six aggregates.
-STATS_PAGE_QUERIES = 8
+# The stats page's queries: session, user, six aggregates, three of copies and purchases (tracker.stats_copies),
+# and the navbar's alert counts (alerts.counts).
+STATS_PAGE_QUERIES = 12
 
 
 def added(dvd, when):
@@ -54,6 +55,17 @@ def test_figures_are_counted_from_your_collection_only(user, collection):
         ("Not looked up yet", 1),
         ("No IMDb id", 1),
     ]
+
+
+def test_the_figures_take_four_queries_formats_and_media_counted_with_the_totals(
+    user, collection, django_assert_num_queries
+):
+    """Totals, formats and media in one pass over the collection; decades, genres and months one query each."""
+    with django_assert_num_queries(4):
+        stats = collection_stats(DVD.objects.for_user(user), today=date(2025, 3, 15))
+    assert stats["formats"] == [("DVD", 1), ("Blu-ray", 2), ("4K UHD", 1)]
+    assert stats["media"] == [("Physical", 3), ("Download", 1), ("Rip", 0)]
+    assert not any(name.startswith(("disk_type", "media_type")) for name in stats["totals"])
 
 
 def test_added_per_month_covers_the_last_two_years_with_empty_months(user, collection):

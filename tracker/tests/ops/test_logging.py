@@ -34,7 +34,7 @@ def test_every_answer_carries_a_request_id(client, db):
     assert client.get("/healthz", headers={"X-Request-ID": "nginx-4f2a"})["X-Request-ID"] == "nginx-4f2a"
 
 
-@pytest.mark.parametrize("sent", ["x" * 65, "a b", 'q"uote', "line}{break"])
+@pytest.mark.parametrize("sent", ["x" * 65, "a b", 'q"uote', "line}{break", "nginx-4f2a\n"])
 def test_a_request_id_unfit_for_logs_is_replaced(client, db, sent):
     """A long or odd X-Request-ID is not logged; the request gets a new id."""
     kept = client.get("/healthz", headers={"X-Request-ID": sent})["X-Request-ID"]
@@ -90,3 +90,11 @@ def test_a_worker_logs_under_the_request_id_and_film_of_its_task():
         assert log_fields() == {"request_id": "task-2"}
     finally:
         clear_task_context()
+
+
+def test_a_gunicorn_access_line_with_odd_digits_is_written_not_dropped():
+    """Access-log atoms become numbers only when they are ASCII digits: a '²' user agent is kept as text."""
+    atoms = {"h": "127.0.0.1", "s": "200", "B": "512", "a": "²", "U": "/"}
+    record = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1, '%(h)s "%(a)s"', (atoms,), None)
+    line = json.loads(JsonFormatter().format(record))
+    assert (line["status"], line["response_bytes"], line["user_agent"]) == (200, 512, "²")

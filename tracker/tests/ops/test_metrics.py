@@ -5,6 +5,7 @@ import redis
 from prometheus_client import REGISTRY
 
 from dvdtracker.celery import app as celery_app
+from tracker import refresh
 from tracker.ops.metrics import QUEUE_COLLECTOR
 from tracker.services import YTSService, YTSUnavailable
 from tracker.tests import payloads
@@ -81,8 +82,8 @@ def test_refresh_durations_are_recorded_by_outcome(dvd, http_mock):
     before = {o: sample("dvdtracker_yts_refresh_seconds_count", outcome=o) for o in ("refreshed", "failed")}
     http_mock.get(YTS_LIST_URL, json=payloads.FULL_FILM)
     http_mock.get(YTS_LIST_URL, status=503)
-    assert dvd.fetch_and_store_yts(force=True)
-    assert not dvd.fetch_and_store_yts(force=True)
+    assert not refresh.fetch(dvd.imdb_id, refresh.BUTTON).failed
+    assert refresh.fetch(dvd.imdb_id, refresh.BUTTON).failed
     assert sample("dvdtracker_yts_refresh_seconds_count", outcome="refreshed") == before["refreshed"] + 1
     assert sample("dvdtracker_yts_refresh_seconds_count", outcome="failed") == before["failed"] + 1
 

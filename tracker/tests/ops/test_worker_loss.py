@@ -2,17 +2,17 @@
 
 import pytest
 from celery.exceptions import Retry
-from django.core.cache import cache
 
-from tracker.locks import lock_ttl
+from tracker.locks import film_lock, lock_ttl
 from tracker.tasks import BUSY_RETRIES, refresh_film
 
 
 @pytest.fixture
 def locked(dvd):
     """The film's lock, held by a worker that will never release it."""
-    cache.add(f"yts:lock:{dvd.imdb_id}", "a-killed-worker", timeout=60)
-    return dvd
+    with film_lock(dvd.imdb_id) as lock:
+        assert lock.acquired
+        yield dvd
 
 
 @pytest.fixture

@@ -1,0 +1,82 @@
+"""The navbar's two numbers (copies with an upgrade listed, unread alerts), filled into each page.
+
+Pages are rendered with placeholders that NavCountsMiddleware fills for each request, because
+stored pages (tracker.page_cache) are kept whole and must not carry an old count. With stored
+pages on, the numbers are cached under the owner's page token, which every write to one of
+their DVDs replaces (a refresh, and so every new alert, included), so a stored page is still
+served without reading a DVD; reading alerts forgets them. With stored pages off, they are read
+afresh, in one query, on each page.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.html import format_html
+
+from alerts.models import nav_counts
+from tracker import page_cache
+
+UPGRADES_MARKER = b"<!--alerts:upgrades-->"
+UNREAD_MARKER = b"<!--alerts:unread-->"
+
+
+def _key(user_pk):
+    return f"alerts:counts:{user_pk}"
+
+
+def for_user(user):
+    """{'upgrades': n, 'unread': n} for a signed-in user."""
+    version = page_cache.owner_version(user.pk)
+    if version is None:
+        return nav_counts(user)
+    stored = cache.get(_key(user.pk))
+    if stored is not None and stored[0] == version:
+        return stored[1]
+    found = nav_counts(user)
+    cache.set(_key(user.pk), (version, found), settings.PAGE_CACHE_SECONDS)
+    return found
+
+
+def forget(user_pk):
+    """After alerts were read (no DVD was written, so the page token stands)."""
+    cache.delete(_key(user_pk))
+
+
+def _badge(count, label):
+    if not count:
+        return ""
+    return format_html(
+        '<span class="badge rounded-pill text-bg-warning ms-1" data-nav-count>{}'
+        '<span class="visually-hidden"> {}</span></span>',
+        count,
+        label,
+    )
+
+
+class NavCountsMiddleware:
+    """Fill the navbar's count placeholders of an HTML page for the signed-in user."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (
+            response.streaming
+            or not response.get("Content-Type", "").startswith("text/html")
+            or user is None
+            or not user.is_authenticated
+            or UPGRADES_MARKER not in response.content
+        ):
+            return response
+        found = for_user(user)
+        content = response.content
+        for marker, name, label in (
+            (UPGRADES_MARKER, "upgrades", "with a better quality on YTS"),
+            (UNREAD_MARKER, "unread", "unread"),
+        ):
+            content = content.replace(marker, _badge(found[name], label).encode())
+        response.content = content
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(content))
+        return response
