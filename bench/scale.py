@@ -82,7 +82,7 @@ def main(argv=None):
         )
         harness.setup_django(env)
         load_before = os.getloadavg()
-        results = measure(args, stack, env, fake)
+        results = measure(args, env, fake)
     machine = machine_info(stack)
     results.update(
         started=started.isoformat(timespec="seconds"),
@@ -108,7 +108,7 @@ def _load(averages):
     return " ".join(f"{value:.2f}" for value in averages)
 
 
-def measure(args, stack, env, fake):
+def measure(args, env, fake):
     from bench import scale_data
 
     print(f"Writing {args.dvds:,} DVDs of {args.films:,} films…", flush=True)
@@ -129,11 +129,12 @@ def measure(args, stack, env, fake):
         "refresh": lambda: measure_refresh(args, env, fake),
         "import": lambda: measure_import(args, env),
     }
-    for name in args.only:
+    # In this order whatever --only says: the refresh rewrites the owner's rows, the import adds another owner's.
+    for name in (name for name in SECTIONS if name in args.only):
         began = time.perf_counter()
         measured = sections[name]()
-        results[name] = {**measured, "seconds": round(time.perf_counter() - began, 1)}
         results["figures"] += measured.pop("figures")
+        results[name] = {**measured, "seconds": round(time.perf_counter() - began, 1)}
     return results
 
 
@@ -237,9 +238,13 @@ class Child:
         return lines[-1] if lines else ""
 
 
-def run_child(argv, env, log_path, timeout=CHILD_TIMEOUT_S):
-    """Run argv to its end; its wall time and its own peak RSS (wait4's, not the children's maximum so far)."""
-    with open(log_path, "w") as log:
+def run_child(command, env, log_path, timeout=CHILD_TIMEOUT_S):
+    """Run `python COMMAND…` to its end: its wall time and its own peak RSS (not wait4's: see bench/peak_rss.py)."""
+    log_path = Path(log_path)
+    peak_file = log_path.with_suffix(".peak")
+    peak_file.unlink(missing_ok=True)
+    argv = [sys.executable, "-m", "bench.peak_rss", str(peak_file), *command]
+    with log_path.open("w") as log:
         began = time.perf_counter()
         popen = subprocess.Popen(argv, cwd=harness.PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
         timer = threading.Timer(timeout, popen.kill)
@@ -254,7 +259,8 @@ def run_child(argv, env, log_path, timeout=CHILD_TIMEOUT_S):
             timer.cancel()
         seconds = time.perf_counter() - began
     popen.returncode = os.waitstatus_to_exitcode(status)
-    return Child(popen.returncode, seconds, usage.ru_maxrss / 1024, Path(log_path).read_text(errors="replace"))
+    peak = float(peak_file.read_text()) if peak_file.exists() else usage.ru_maxrss / 1024
+    return Child(popen.returncode, seconds, peak, log_path.read_text(errors="replace"))
 
 
 # --- exports --------------------------------------------------------------------------------
@@ -264,8 +270,8 @@ def measure_exports(env, owner):
     print("Exports: CSV and JSON of the whole collection, each in a child process…", flush=True)
     figures, measured = [], {}
     for number, kind in enumerate(("csv", "json"), start=1):
-        argv = [sys.executable, "-m", "bench.export_child", kind, owner.username]
-        child = run_child(argv, env, harness.RESULTS_DIR / f"scale-export-{kind}.log")
+        command = ["-m", "bench.export_child", kind, owner.username]
+        child = run_child(command, env, harness.RESULTS_DIR / f"scale-export-{kind}.log")
         try:
             done = json.loads(child.last_line())
         except json.JSONDecodeError:
@@ -300,8 +306,8 @@ def measure_refresh(args, env, fake):
     print(f"refresh_yts --concurrency {concurrency}: {films:,} stale films, YTS at {YTS_LATENCY * 1000:.0f} ms…")
     fake.configure(latency=YTS_LATENCY)
     fake.reset()
-    argv = [sys.executable, "manage.py", "refresh_yts", "--concurrency", str(concurrency)]
-    child = run_child(argv, {**env, "YTS_MAX_REQUESTS_PER_SECOND": "0"}, harness.RESULTS_DIR / "scale-refresh.log")
+    command = ["manage.py", "refresh_yts", "--concurrency", str(concurrency)]
+    child = run_child(command, {**env, "YTS_MAX_REQUESTS_PER_SECOND": "0"}, harness.RESULTS_DIR / "scale-refresh.log")
     still_stale = DVD.objects.with_imdb_id().stale(DEFAULT_MAX_AGE_HOURS).count()
     calls = fake.calls
     bound = 1.3 * (films * YTS_LATENCY / concurrency) + 10
@@ -344,10 +350,10 @@ def measure_import(args, env):
     write_import_file(path, args)
     print(f"Import: {args.dvds:,} rows ({path.stat().st_size / 1e6:.1f} MB) in a child process, then again…")
     importer = harness.create_user("scale-import")
-    argv = [sys.executable, "manage.py", "import_collection", str(path), "--user", importer.username, "-v", "0"]
-    first = run_child(argv, env, harness.RESULTS_DIR / "scale-import.log")
+    command = ["manage.py", "import_collection", str(path), "--user", importer.username, "-v", "0"]
+    first = run_child(command, env, harness.RESULTS_DIR / "scale-import.log")
     added = DVD.objects.for_user(importer).count()
-    again = run_child(argv, env, harness.RESULTS_DIR / "scale-reimport.log")
+    again = run_child(command, env, harness.RESULTS_DIR / "scale-reimport.log")
     added_again = DVD.objects.for_user(importer).count() - added
     ok = first.exit_code == 0 and again.exit_code == 0
     return {

@@ -124,6 +124,9 @@ else:
 # of other processes. The bound also caps how long a write made while Redis was unreachable
 # (so that its invalidation was lost) can leave an older page in view.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60 if REDIS_URL else 0)
+# With Redis, a request reads its session from the cache rather than the database (written to both):
+# one query less on every page, which under load is a large share of a request's time.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 # What a deploy is (a git commit, an image tag): stored pages are kept per release. Unset, the
 # project's code and templates are read once per process to tell one release from the next.
 RELEASE_ID = env_str("RELEASE_ID")

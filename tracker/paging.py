@@ -2,8 +2,8 @@
 
 A page at OFFSET n makes the database step over n rows; stepping over whole rows costs a visit to
 each (at 100,000 DVDs, a middle page of the list took ~0.3 s). Here the page's ids are picked by a
-subquery that reads only its sort's index (an index-only scan on PostgreSQL: the indexes in
-DVD.Meta and tracker.postgres_indexes hold every sort key), and only those rows are read; a page
+subquery that reads only its sort's index (an index-only scan on PostgreSQL: each sort's index in
+DVD.Meta, or made by tracker.postgres_only, holds all its keys), and only those rows are read; a page
 nearer the end is counted back from it in the reversed order, so no page steps over more than half.
 """
 

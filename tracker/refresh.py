@@ -201,8 +201,11 @@ def refresh_films(imdb_ids, policy, *, concurrency, report):
     interrupted = False
     executor = ThreadPoolExecutor(concurrency, thread_name_prefix="refresh-yts")
     try:
-        futures = [executor.submit(_fetch_unless_locked, imdb_id, policy, service) for imdb_id in imdb_ids]
-        for future in as_completed(futures):
+        # No list of the futures is kept: each answer is dropped once stored, not held to the end.
+        submitted = [executor.submit(_fetch_unless_locked, imdb_id, policy, service) for imdb_id in imdb_ids]
+        futures = as_completed(submitted)
+        del submitted
+        for future in futures:
             imdb_id, fetched = future.result()
             if fetched is None:
                 report(imdb_id, BUSY, None)

@@ -4,7 +4,8 @@ import pytest
 import requests
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tracker.models import DVD
@@ -228,3 +229,26 @@ def test_refresh_slot_is_given_once_per_interval(dvd, settings):
         assert not dvd.claim_refresh_slot()
         traveller.shift(31)
         assert dvd.claim_refresh_slot()
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"disk_type": "vhs"},
+        {"media_type": "stream"},
+        {"status": "lost"},
+        {"release_year": 1500},
+        {"runtime": 0},
+        {"tmdb_id": 0},
+        {"purchase_price": -1},
+        {"condition": "scratched"},
+        {"disc_count": 0},
+    ],
+)
+def test_validation_refuses_what_the_check_constraints_refuse_without_asking_the_database(user, values):
+    """Each CHECK rule is also a field validator, so a form names the field without a query per constraint."""
+    dvd = DVD(owner=user, name="X", **values)
+    with CaptureQueriesContext(connection) as queries, pytest.raises(ValidationError) as info:
+        dvd.full_clean()
+    assert set(values) <= set(info.value.message_dict)
+    assert not [q for q in queries.captured_queries if "_check" in q["sql"]]
