@@ -48,7 +48,8 @@ prod-stop:
 prod-status:
 	bash scripts/prod.sh status
 
-## The issue-9 benchmarks: gunicorn on PostgreSQL + Redis when they answer (SQLite otherwise), against the
+## The speed benchmarks (stored pages, background refreshes, the batch, then the collector and 100,000-DVD figures):
+## gunicorn on PostgreSQL + Redis when they answer (SQLite otherwise), against the
 ## local fake YTS; prints a table, writes bench/results/latest.json, fails when a bound is not met
 bench: $(VENV)/.runtime
 	$(PY) -m bench.run $(BENCH_ARGS)

@@ -176,12 +176,12 @@ def _owner_version_key(pk):
     return f"pages:version:owner:{pk}"
 
 
-def owner_version(pk):
-    """The owner's current token (None when none is set): it changes with every write to one of their DVDs.
+def owner_version_key(pk):
+    """The cache key of the owner's token, which changes with every write to one of their DVDs.
 
-    Other per-owner caches keyed by it (alerts.counts) retire with the pages, by the same writes.
+    Other per-owner caches keyed by the token (alerts.counts) retire with the pages, by the same writes.
     """
-    return default_cache.get(_owner_version_key(pk)) if enabled() else None
+    return _owner_version_key(pk)
 
 
 def _new_token():
