@@ -4,7 +4,7 @@ Every value can be changed by an environment variable, so one file serves every 
 WEB_CONCURRENCY (worker processes; default 2 x CPUs + 1), GUNICORN_THREADS (threads per
 worker; default 4), GUNICORN_TIMEOUT (seconds; default 60), LOG_FORMAT=json (one JSON object
 per line for gunicorn's own error and access logs too), PROMETHEUS_MULTIPROC_DIR (metrics of
-every process on the host; see README "Running in production").
+every process on the host; see docs/deployment.md).
 """
 
 import multiprocessing

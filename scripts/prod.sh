@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The production topology on this one machine, on loopback: two gunicorn instances, two Celery
 # workers and Celery beat, on PostgreSQL and Redis. Each role is started by the same command a
-# multi-host set-up runs on its own host (README "Running in production"); this script only
+# multi-host set-up runs on its own host (docs/deployment.md); this script only
 # runs them side by side, keeping pid files and logs under $PROD_DIR.
 #
 #   scripts/prod.sh start     set up (database, migrations, static files), start everything, wait until ready
