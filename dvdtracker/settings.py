@@ -273,7 +273,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A task whose whole worker died (host lost, SIGKILL) goes back to the queue once it has been
-# unacknowledged this long; it must outlast the longest task and countdown (see docs/deployment.md, "When a worker dies").
+# unacknowledged this long; it must outlast the longest task and countdown (docs/deployment.md).
 CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
