@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from tracker.forms import CollectionFilterForm
-from tracker.timezones import zone_from_name
+from tracker.validators import zone_from_name
 
 TOKEN_BYTES = 32
 

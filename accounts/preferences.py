@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 
+from accounts.models import UserSettings
 from tracker import page_cache
 
 CACHE_SECONDS = 24 * 3600
@@ -55,8 +56,6 @@ def for_user(user):
     found = cache.get(_key(user.pk))
     if found is not None:
         return Preferences(**found)
-    from accounts.models import UserSettings
-
     row = UserSettings.objects.filter(user=user).first()
     preferences = Preferences.of_row(row) if row else Preferences()
     remember(user.pk, preferences)

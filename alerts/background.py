@@ -1,6 +1,6 @@
 """Sending alerts off the request and the refresh: a Celery task with a broker, else a small thread pool.
 
-As for refreshes (tracker/background.py), BACKGROUND_REFRESH says which. A delayed send (a
+As for refreshes (tracker/refresh/background.py), BACKGROUND_REFRESH says which. A delayed send (a
 retry after a failure) is a task's countdown, or a timer thread that hands it to the pool; if
 the process stops meanwhile, `manage.py send_notifications` (cron) or beat picks it up.
 """
@@ -11,6 +11,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.db import connections
+
+# A module, not its names: tasks -> delivery -> background is a cycle, resolved at call time.
+from alerts import tasks
 
 logger = logging.getLogger("alerts.background")
 THREADS = 2
@@ -38,8 +41,6 @@ def _run(task_name, argument, delay):
 
 
 def enqueue_task(task_name, argument, delay):
-    from alerts import tasks
-
     try:
         getattr(tasks, task_name).apply_async((argument,), countdown=delay)
     except Exception:  # a broker outage must not break the page or the refresh; the sweep sends later
@@ -64,8 +65,6 @@ def _thread_pool():
 
 
 def _run_in_thread(task_name, argument):
-    from alerts import tasks
-
     try:
         getattr(tasks, task_name)(argument)
     except Exception:

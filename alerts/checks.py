@@ -7,6 +7,7 @@ from django.core.checks import Error, Info, Tags, register
 
 from alerts import crypto
 from dvdtracker.celery import cron
+from tracker.checks import is_whole_number
 
 
 @register(Tags.compatibility)
@@ -37,7 +38,7 @@ def check_alert_settings(app_configs, **kwargs):
             )
         )
     maximum = settings.NOTIFY_MAX_CHANNELS
-    if not isinstance(maximum, int) or isinstance(maximum, bool) or maximum < 1:
+    if not is_whole_number(maximum, 1):
         errors.append(
             Error(f"NOTIFY_MAX_CHANNELS must be a whole number of at least 1, not {maximum!r}.", id="alerts.E005")
         )

@@ -4,8 +4,9 @@ Pages are rendered with placeholders that NavCountsMiddleware fills for each req
 stored pages (tracker.page_cache) are kept whole and must not carry an old count. With stored
 pages on, the numbers are cached under the owner's page token, which every write to one of
 their DVDs replaces (a refresh, and so every new alert, included), so a stored page is still
-served without reading a DVD; reading alerts forgets them. With stored pages off, they are read
-afresh, in one query, on each page.
+served without reading a DVD, and both are read along with the page itself
+(page_cache.read_along), in its one round trip to the cache; reading alerts forgets them. With
+stored pages off, they are read afresh, in one query, on each page.
 """
 
 from django.conf import settings
@@ -23,21 +24,27 @@ def _key(user_pk):
     return f"alerts:counts:{user_pk}"
 
 
-def for_user(user):
-    """{'upgrades': n, 'unread': n} for a signed-in user."""
+def cache_keys(user):
+    """The owner's page token and their stored counts: what for_user() reads."""
+    return [page_cache.owner_version_key(user.pk), _key(user.pk)]
+
+
+def for_user(user, found=None):
+    """{'upgrades': n, 'unread': n} for a signed-in user; `found`: cache_keys() already read."""
     if not page_cache.enabled():
         return nav_counts(user)
-    # One round trip for the token and the counts: this runs on every page.
-    version_key = page_cache.owner_version_key(user.pk)
-    found = cache.get_many([version_key, _key(user.pk)])
+    # One round trip for the token and the counts (none when read along with a stored page).
+    version_key, counts_key = cache_keys(user)
+    if found is None:
+        found = cache.get_many([version_key, counts_key])
     version = found.get(version_key)
     if version is None:
         return nav_counts(user)
-    stored = found.get(_key(user.pk))
+    stored = found.get(counts_key)
     if stored is not None and stored[0] == version:
         return stored[1]
     counts = nav_counts(user)
-    cache.set(_key(user.pk), (version, counts), settings.PAGE_CACHE_SECONDS)
+    cache.set(counts_key, (version, counts), settings.PAGE_CACHE_SECONDS)
     return counts
 
 
@@ -64,8 +71,10 @@ class NavCountsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
         user = getattr(request, "user", None)
+        if page_cache.enabled() and user is not None and user.is_authenticated:
+            page_cache.read_along(request, cache_keys(user))
+        response = self.get_response(request)
         if (
             response.streaming
             or not response.get("Content-Type", "").startswith("text/html")
@@ -74,7 +83,7 @@ class NavCountsMiddleware:
             or UPGRADES_MARKER not in response.content
         ):
             return response
-        found = for_user(user)
+        found = for_user(user, page_cache.read_along_found(request))
         content = response.content
         for marker, name, label in (
             (UPGRADES_MARKER, "upgrades", "with a better quality on YTS"),

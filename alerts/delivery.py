@@ -16,9 +16,9 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from alerts import crypto, targets
+from alerts import background, crypto, targets
 from alerts.models import AlertSettings, Channel, Delivery, Frequency, Kind, Notification
-from tracker.timezones import zone_from_name
+from tracker.validators import zone_from_name
 
 logger = logging.getLogger("alerts.delivery")
 
@@ -174,8 +174,6 @@ def _succeeded(channel, now):
 def _retry_later(user_id, outcomes):
     if FAILED not in outcomes.values():
         return
-    from alerts import background
-
     failed = Channel.objects.filter(pk__in=[pk for pk, outcome in outcomes.items() if outcome == FAILED])
     first = min((c.next_attempt_at for c in failed if c.next_attempt_at), default=None)
     if first is not None:

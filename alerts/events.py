@@ -12,8 +12,10 @@ from collections import defaultdict
 
 from django.db import transaction
 
-from alerts import detection
+from alerts import background, counts, detection
+from alerts.models import Channel, Frequency, Notification
 from tracker import quality
+from tracker.models import DVD
 
 logger = logging.getLogger("alerts.events")
 
@@ -34,10 +36,6 @@ BEFORE_FIELDS = (
 
 def record(stored_before, fetched):
     """Record the events of these outcomes (tracker.refresh.Fetched) against the rows read before the write."""
-    from alerts import counts
-    from alerts.models import Notification
-    from tracker.models import DVD
-
     outcomes = {f.imdb_id: f for f in fetched if not f.failed}
     # A copy whose qualities were never stored has nothing to compare with (a first fetch is no news).
     candidates = [row["pk"] for row in stored_before if row["imdb_id"] in outcomes and row["yts_qualities"] is not None]
@@ -90,8 +88,6 @@ def _events(copies, after):
 
 
 def _notification(owner_id, imdb_id, copies, after, event):
-    from alerts.models import Notification
-
     copy, owned = _best_copy(copies)
     title = f"{copy['name']} ({copy['release_year']})" if copy["release_year"] else copy["name"]
     best = quality.name(quality.best_lines(after)) or ", ".join(after)
@@ -107,9 +103,6 @@ def _notification(owner_id, imdb_id, copies, after, event):
 
 
 def _deliver(people):
-    from alerts import background
-    from alerts.models import Channel, Frequency
-
     immediate = (
         Channel.objects.filter(user_id__in=people, enabled=True)
         .exclude(user__alert_settings__frequency__in=[Frequency.DAILY, Frequency.WEEKLY])

@@ -11,12 +11,14 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Count, F, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from alerts import crypto
+from tracker.models import DVD
 
 FEED_TOKEN_BYTES = 32
 LAST_ERROR_MAX_LENGTH = 255
@@ -229,8 +231,6 @@ class Delivery(models.Model):
 
 def upgradable_dvds(user, lines=None):
     """The user's kept copies for which a better quality is listed: best quality first, then the biggest step."""
-    from tracker.models import DVD
-
     rows = DVD.objects.for_user(user).upgradable()
     if lines:
         rows = rows.filter(yts_best_quality=lines)
@@ -239,8 +239,6 @@ def upgradable_dvds(user, lines=None):
 
 def upgrade_counts_by_quality(user):
     """{lines: number of copies} for the Upgrades page's filter."""
-    from tracker.models import DVD
-
     rows = DVD.objects.for_user(user).upgradable().values("yts_best_quality").annotate(n=Count("pk")).order_by()
     return {row["yts_best_quality"]: row["n"] for row in rows}
 
@@ -254,10 +252,6 @@ def _count(rows):
 
 def nav_counts(user):
     """{'upgrades': n, 'unread': n} in one query: every page shows them."""
-    from django.contrib.auth import get_user_model
-
-    from tracker.models import DVD
-
     upgrades = DVD.objects.filter(owner=OuterRef("pk")).upgradable()
     unread = Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
     found = get_user_model().objects.filter(pk=user.pk).values(upgrades=_count(upgrades), unread=_count(unread))

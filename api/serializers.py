@@ -9,7 +9,7 @@ from django.forms.models import model_to_dict
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from tracker import magnets
+from tracker import torrent_links
 from tracker.forms import DVDForm
 from tracker.models import DVD, LAST_STORABLE_YEAR
 from tracker.validators import FIRST_FILM_YEAR
@@ -168,9 +168,9 @@ def stored_torrents(dvd):
             **{key: _text(torrent, key) for key in texts},
             **{key: _count(torrent, key) for key in ("size_bytes", "seeds", "peers")},
             "is_repack": torrent.get("is_repack") in (True, "1"),
-            "magnet": magnets.torrent_magnet(torrent, dvd),
+            "magnet": torrent_links.torrent_magnet(torrent, dvd),
         }
-        for torrent in dvd.displayable_torrents()
+        for torrent in torrent_links.displayable(dvd.get_cached_torrents())
     ]
 
 

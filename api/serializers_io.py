@@ -1,8 +1,8 @@
-"""Import jobs and their rows as the API shows them (tracker.models_io)."""
+"""Import jobs and their rows as the API shows them (tracker.models.imports)."""
 
 from rest_framework import serializers
 
-from tracker.models_io import ImportJob, ImportRow
+from tracker.models.imports import ImportJob, ImportRow
 
 
 class ImportJobSerializer(serializers.ModelSerializer):

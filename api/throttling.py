@@ -10,7 +10,7 @@ from limits import RateLimitItemPerMinute
 from rest_framework.throttling import BaseThrottle
 
 from api.models import ApiToken
-from tracker.services import pacing
+from tracker.limits import shared_limiter
 
 logger = logging.getLogger("api")
 ALLOWANCE = "api"
@@ -33,7 +33,7 @@ class PerTokenThrottle(BaseThrottle):
         item = RateLimitItemPerMinute(per_minute)
         key = caller_key(request)
         try:
-            limiter = pacing.shared_limiter()
+            limiter = shared_limiter()
             if limiter.hit(item, ALLOWANCE, key):
                 return True
             reset_at = limiter.get_window_stats(item, ALLOWANCE, key).reset_time

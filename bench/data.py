@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from fakes.yts import fake_movie
 from tracker.models import DVD
-from tracker.services.yts import allowed_download_hosts, parse_list_movies
+from tracker.services.yts import parse_list_movies
+from tracker.torrent_links import allowed_download_hosts
 
 # Each benchmark's films have their own IMDb id range, so no cached answer serves another.
 FRESH_IDS = 1_000_000

@@ -31,7 +31,7 @@ MIN_REQUESTS_PER_SECOND = 95
 # seconds after a start (empty stored pages, every stale DVD refreshing at once, connections opening)
 # are a start's, not steady load's. Their p99 is printed beside the table.
 WARMUP_SECONDS = 5
-# What a Refresh 429 says, by reason (tracker/views/yts.py and tracker/views/json.py).
+# What a Refresh 429 says, by reason (tracker/views/refresh.py and tracker/views/ajax.py).
 REASONS_429 = {
     "refreshed moments ago": "same DVD within YTS_REFRESH_MIN_INTERVAL",
     "waiting for YTS": "YTS's pace full (or the film's lock held)",

@@ -189,8 +189,12 @@ def list_query_counts(lister, small):
     ):
         client = Client(HTTP_HOST="127.0.0.1")
         client.cookies.load(harness.signed_in_cookies(user))
-        with override_settings(PAGE_CACHE_SECONDS=0), CaptureQueriesContext(connection) as captured:
-            status = client.get(path).status_code
+        with override_settings(PAGE_CACHE_SECONDS=0):
+            # A session is read from the database once, then from the cache (cached_db): not counted,
+            # as it has nothing to do with the collection's size.
+            client.get("/bench/trivial/")
+            with CaptureQueriesContext(connection) as captured:
+                status = client.get(path).status_code
         counts[label] = {"queries": len(captured), "status": status}
     return counts
 

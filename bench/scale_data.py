@@ -15,7 +15,8 @@ from django.utils import timezone
 from fakes.yts import fake_movie
 from tracker.models import DVD, yts_values
 from tracker.refresh import Fetched
-from tracker.services.yts import allowed_download_hosts, parse_list_movies
+from tracker.services.yts import parse_list_movies
+from tracker.torrent_links import allowed_download_hosts
 
 SEED = 20_000
 FIRST_IMDB_NUMBER = 1_000_000

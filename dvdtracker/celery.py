@@ -4,6 +4,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvdtracker.settings")
 
@@ -23,8 +24,6 @@ def cron(expression):
 
 @app.on_after_finalize.connect
 def schedule_nightly_batch(sender, **kwargs):
-    from django.conf import settings
-
     sender.conf.beat_schedule = {
         "refresh-stale-yts": {
             "task": "tracker.tasks.refresh_stale_films",

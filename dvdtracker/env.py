@@ -7,6 +7,8 @@ instead of the process dying at import time with a bare traceback.
 
 import os
 
+import dj_email_url
+
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
 
@@ -60,8 +62,6 @@ def env_email_url(name):
 
 
 def email_settings(raw):
-    import dj_email_url
-
     if not raw:
         return {}
     try:

@@ -2,7 +2,7 @@
 
 Every value comes from an environment variable with an embedded default that lets a
 newcomer start with nothing set (SQLite, local-memory cache, DEBUG on). Values are
-validated once, by the system checks in `tracker/checks.py`, not at request time.
+validated once, by the system checks in `tracker/checks/`, not at request time.
 """
 
 from pathlib import Path
@@ -478,7 +478,7 @@ SPECTACULAR_SETTINGS = {
         "DiskTypeEnum": "tracker.models.DiskType",
         "MediaTypeEnum": "tracker.models.MediaType",
         "DVDStatusEnum": "tracker.models.Status",
-        "ImportStatusEnum": "tracker.models_io.ImportStatus",
+        "ImportStatusEnum": "tracker.models.imports.ImportStatus",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_links"],
 }

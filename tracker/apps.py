@@ -19,6 +19,10 @@ class TrackerConfig(AppConfig):
         # ...and those of the film's other copies, whose pages list it.
         post_save.connect(copies.copies_written, sender="tracker.DVD", dispatch_uid="page_cache_copies_save")
         post_delete.connect(copies.copies_written, sender="tracker.DVD", dispatch_uid="page_cache_copies_delete")
-        from tracker import checks  # noqa: F401  (registers the settings checks)
+        from tracker import lookups
+        from tracker.models import film_changed
+
+        # A DVD given another film's IMDb id fetches that film's torrents once the save is committed.
+        film_changed.connect(lookups.refresh_changed_film, dispatch_uid="refresh_changed_film")
+        from tracker import checks  # noqa: F401  (registers the system checks, tracker/checks/)
         from tracker.ops import celery_hooks  # noqa: F401  (request ids and logging in the workers)
-        from tracker.ops import checks as ops_checks  # noqa: F401  (registers the production checks)

@@ -55,6 +55,9 @@ from tracker.services.tmdb import TMDBService
 # user text can never produce (its "&" would be escaped too).
 CSRF_PLACEHOLDER = "<csrf-token>"
 _RENDERED_PLACEHOLDER = b"&lt;csrf-token&gt;"
+# Request attributes of read_along(): the keys asked for, and what the page lookup found.
+_ALONG_KEYS = "_page_cache_read_along"
+_ALONG_FOUND = "_page_cache_read_along_found"
 # Settings that change what a page shows without a write to any DVD (and whether TMDB is configured).
 RENDERING_SETTINGS = ("YTS_API_BASE_URL", "YTS_ALLOWED_DOWNLOAD_HOSTS", "YTS_MAGNET_TRACKERS", "STATIC_URL")
 
@@ -105,7 +108,9 @@ class CachedPage:
         """The stored page, or None; on None, render the page and store() it."""
         if not self.storable:
             return None
-        found = default_cache.get_many([self.key, self.version_key])
+        along = getattr(self.request, _ALONG_KEYS, ())
+        found = default_cache.get_many([self.key, self.version_key, *along])
+        setattr(self.request, _ALONG_FOUND, {key: found.get(key) for key in along})
         self.version = found.get(self.version_key)
         entry = found.get(self.key)
         if self.version is None:
@@ -131,6 +136,20 @@ class CachedPage:
 
     def _with_csrf_token(self, content):
         return content.replace(_RENDERED_PLACEHOLDER, get_token(self.request).encode())
+
+
+def read_along(request, keys):
+    """Have this request's page lookup read `keys` too, in its one round trip to the cache.
+
+    Middleware that reads the cache on every page (the navbar's counts) asks before the view runs,
+    then takes what was read from read_along_found(); a stored page then costs one round trip.
+    """
+    setattr(request, _ALONG_KEYS, tuple(keys))
+
+
+def read_along_found(request):
+    """{key: value or None} read along with the page lookup, or None when no lookup read them."""
+    return getattr(request, _ALONG_FOUND, None)
 
 
 def dvds_changed(rows, using=DEFAULT_DB_ALIAS):

@@ -6,7 +6,9 @@ from celery import shared_task
 from django.core.management import call_command
 
 from tracker import refresh
+from tracker.collection_io import jobs
 from tracker.locks import lock_ttl
+from tracker.models.imports import STALE_PHASE_SECONDS
 
 # A busy film is looked at again this many times, once its lock has surely expired.
 BUSY_RETRIES = 2
@@ -35,10 +37,7 @@ def refresh_stale_films():
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True, max_retries=BUSY_RETRIES)
 def run_import_job(self, job_id):
     """Run an import job's current phase (matching its rows on TMDB, or importing them); idempotent."""
-    from tracker.collection_io.jobs import run_phase
-    from tracker.models_io import STALE_PHASE_SECONDS
-
-    outcome = run_phase(job_id)
+    outcome = jobs.run_phase(job_id)
     request = self.request
     if outcome == "busy" and not (request.is_eager or request.called_directly) and request.retries < BUSY_RETRIES:
         # Another runner holds the phase. If it is a worker that was killed (its message came back,

@@ -7,26 +7,12 @@ unknown name) times stay in settings.TIME_ZONE, and the page labels them with th
 A zone chosen on the user's settings page (accounts) wins over the browser's.
 """
 
-import zoneinfo
-from functools import cache
-
 from django.utils import timezone
 
+from accounts import preferences
+from tracker.validators import zone_from_name
+
 COOKIE_NAME = "tz"
-MAX_NAME_LENGTH = 64
-
-
-@cache
-def _known_zones():
-    # Only names from the tz database: the cookie is visitor input and must never name a file.
-    return frozenset(zoneinfo.available_timezones())
-
-
-def zone_from_name(name):
-    """The ZoneInfo for an IANA zone name, or None when the name is empty, too long or unknown."""
-    if not name or len(name) > MAX_NAME_LENGTH or name not in _known_zones():
-        return None
-    return zoneinfo.ZoneInfo(name)
 
 
 def _chosen_zone(request):
@@ -34,9 +20,7 @@ def _chosen_zone(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
-    from accounts.preferences import for_user
-
-    return zone_from_name(for_user(user).time_zone)
+    return zone_from_name(preferences.for_user(user).time_zone)
 
 
 class BrowserTimezoneMiddleware:

@@ -1,6 +1,8 @@
 """Validators shared by the model, the forms and the API parsers."""
 
 import re
+import zoneinfo
+from functools import cache
 
 from babel.numbers import is_currency
 from django.core.exceptions import ValidationError
@@ -47,3 +49,19 @@ def validate_currency(code):
             code="invalid_currency",
             params={"code": code},
         )
+
+
+MAX_ZONE_NAME_LENGTH = 64
+
+
+@cache
+def _known_zones():
+    # Only names from the tz database: the cookie is visitor input and must never name a file.
+    return frozenset(zoneinfo.available_timezones())
+
+
+def zone_from_name(name):
+    """The ZoneInfo for an IANA zone name, or None when the name is empty, too long or unknown."""
+    if not name or len(name) > MAX_ZONE_NAME_LENGTH or name not in _known_zones():
+        return None
+    return zoneinfo.ZoneInfo(name)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.models import Invitation, UserSettings
 from accounts.tests.conftest import PASSWORD
 from tracker.models import DVD
-from tracker.models_io import ImportJob
+from tracker.models.imports import ImportJob
 from tracker.tests.factories import DVDFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
+from alerts import events
 from alerts.models import Kind, Notification
 from alerts.tests.helpers import fetched_before, outcome, refreshed, stored
 from tracker import refresh
@@ -136,12 +137,12 @@ def test_refreshing_again_never_records_an_event_twice(user):
     """Re-running a batch (the same before and after stored again) records each event once."""
     DVDFactory(owner=user, imdb_id=ALIEN)
     fetched_before(ALIEN, "720p")
-    before = DVD.objects.filter(imdb_id=ALIEN).values(*refresh.events.BEFORE_FIELDS)
+    before = DVD.objects.filter(imdb_id=ALIEN).values(*events.BEFORE_FIELDS)
     rows = list(before)
     for _ in range(3):
         fetched = outcome(ALIEN, "720p", "2160p")
         DVD.objects.store_yts_outcomes([fetched])
-        refresh.events.record(rows, [fetched])
+        events.record(rows, [fetched])
     assert alerts_of(user) == [(Kind.UPGRADE, "2160p")]
 
 
@@ -177,7 +178,7 @@ def test_concurrent_refreshes_of_one_film_record_each_event_once(user, other_use
     DVDFactory(owner=user, imdb_id=ALIEN)
     DVDFactory(owner=other_user, imdb_id=ALIEN)
     fetched_before(ALIEN, "720p")
-    stored_before = list(DVD.objects.filter(imdb_id=ALIEN).values(*refresh.events.BEFORE_FIELDS))
+    stored_before = list(DVD.objects.filter(imdb_id=ALIEN).values(*events.BEFORE_FIELDS))
     fetched = outcome(ALIEN, "720p", "2160p")
     DVD.objects.store_yts_outcomes([fetched])
     start = threading.Barrier(4)
@@ -186,7 +187,7 @@ def test_concurrent_refreshes_of_one_film_record_each_event_once(user, other_use
     def record():
         try:
             start.wait()
-            refresh.events.record(stored_before, [fetched])
+            events.record(stored_before, [fetched])
         except Exception as exc:  # noqa: BLE001  (reported by the assertion below)
             errors.append(exc)
         finally:

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from alerts.models import Notification
@@ -79,6 +80,23 @@ def test_stored_pages_get_the_counts_of_the_moment(signed_in, user, settings):
     assert badge(again.content.decode(), "nav-alerts") is None
 
 
+def test_a_stored_page_and_its_counts_come_in_one_cache_read(signed_in, user, settings, monkeypatch):
+    """A stored page asks the cache once for the page, its token and the navbar's counts."""
+    settings.PAGE_CACHE_SECONDS = 60
+    dvd = DVDFactory(owner=user, imdb_id="tt0000001")
+    fetched_before("tt0000001", "720p")
+    refreshed("tt0000001", "720p", "2160p")
+    signed_in.get(dvd.get_absolute_url())
+    signed_in.get(dvd.get_absolute_url())  # the counts, cached under the owner's token
+    reads = []
+    real_get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys, *a, **kw: reads.append(keys) or real_get_many(keys, *a, **kw))
+    again = signed_in.get(dvd.get_absolute_url())
+    assert again.templates == []
+    assert (badge(again.content.decode(), "nav-upgrades"), badge(again.content.decode(), "nav-alerts")) == (1, 1)
+    assert len(reads) == 1
+
+
 def test_editing_a_copy_updates_the_upgrades_count(signed_in, user):
     """A DVD re-marked as 4K UHD no longer counts as upgradable."""
     dvd = DVDFactory(owner=user, imdb_id="tt0000001", disk_type="dvd")
@@ -125,16 +143,16 @@ def test_the_owned_quality_can_be_set_on_the_form(signed_in, user):
 
 def test_an_alert_recorded_after_its_refreshs_write_shows_at_once(signed_in, user, settings):
     """With stored pages on, counts cached between a refresh's write and its alert are not kept."""
+    from alerts import events
     from alerts.tests.helpers import outcome
-    from tracker import refresh
     from tracker.models import DVD
 
     settings.PAGE_CACHE_SECONDS = 60
     DVDFactory(owner=user, imdb_id="tt0000001", disk_type="4k_uhd")
     fetched_before("tt0000001")
-    rows = list(DVD.objects.filter(imdb_id="tt0000001").values(*refresh.events.BEFORE_FIELDS))
+    rows = list(DVD.objects.filter(imdb_id="tt0000001").values(*events.BEFORE_FIELDS))
     fetched = outcome("tt0000001", "720p")
     DVD.objects.store_yts_outcomes([fetched])
     assert badge(signed_in.get(reverse("dvd_list")).content.decode(), "nav-alerts") is None
-    refresh.events.record(rows, [fetched])
+    events.record(rows, [fetched])
     assert badge(signed_in.get(reverse("dvd_list")).content.decode(), "nav-alerts") == 1

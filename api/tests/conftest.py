@@ -3,7 +3,6 @@ from limits import storage, strategies
 from rest_framework.test import APIClient
 
 from api.models import ApiToken
-from tracker.services import pacing
 
 # The suite's own fixtures: every test behind `responses`, fast hashing, a clean cache, users and DVDs.
 from tracker.tests.conftest import (  # noqa: F401
@@ -26,7 +25,8 @@ def _api_settings(settings):
 def fresh_limiter(monkeypatch):
     """Rate limits counted afresh for this test (the memory and Redis limiters outlive tests, whose ids repeat)."""
     limiter = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
-    monkeypatch.setattr(pacing, "shared_limiter", lambda: limiter)
+    monkeypatch.setattr("tracker.limits.shared_limiter", lambda: limiter)  # the pages' allowances
+    monkeypatch.setattr("api.throttling.shared_limiter", lambda: limiter)  # the API's own
 
 
 def client_with(raw_token):

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dvdtracker.celery import app as celery_app
 from tracker.models import DVD
-from tracker.models_io import ImportJob, ImportStatus
+from tracker.models.imports import ImportJob, ImportStatus
 
 pytestmark = pytest.mark.django_db
 IMPORTS = "/api/v1/imports/"

@@ -1,11 +1,11 @@
-"""The buttons' answers (tracker.views.json.Answer) in the API's words: 429s with Retry-After, errors as
+"""The buttons' answers (tracker.views.ajax.Answer) in the API's words: 429s with Retry-After, errors as
 {"detail": ...}, and the per-person allowance that the buttons' own endpoints count."""
 
 from rest_framework import exceptions
 from rest_framework.response import Response
 
-from tracker.services.pacing import allow_endpoint_call
-from tracker.views.json import TOO_FAST
+from tracker.limits import allow_endpoint_call
+from tracker.views.ajax import TOO_FAST
 
 
 def count_button_press(user):

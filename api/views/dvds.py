@@ -18,8 +18,8 @@ from api.serializers import (
 )
 from api.views.answers import answer_response, count_button_press
 from tracker.models import DVD
+from tracker.views.refresh import press_refresh
 from tracker.views.tmdb import press_fetch_imdb_id
-from tracker.views.yts import press_refresh
 
 FIELDS = OpenApiParameter(
     "fields",

@@ -12,7 +12,7 @@ from api.schema import error
 from api.serializers_io import ImportJobSerializer, ImportRowSerializer, ImportUploadSerializer
 from tracker.collection_io import jobs
 from tracker.forms_io import ImportUploadForm
-from tracker.models_io import ImportJob, ImportStatus
+from tracker.models.imports import ImportJob, ImportStatus
 
 
 @extend_schema_view(

@@ -11,7 +11,8 @@ from django.utils import timezone
 from tracker.collection_io.columns import parse_price, parse_purchase_date
 from tracker.collection_io.exporting import streamed_rows
 from tracker.collection_io.rows import ImportFileError, ParsedFile, ParsedRow
-from tracker.services.yts import YTSBadResponse, allowed_download_hosts, parse_torrent
+from tracker.services.yts import YTSBadResponse, parse_torrent
+from tracker.torrent_links import allowed_download_hosts
 
 FORMAT = "dvd-collection-tracker-backup"
 VERSION = 1

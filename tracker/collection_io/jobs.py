@@ -1,12 +1,21 @@
-"""An import job's life: create it from a file, match its rows on TMDB, let the person review the
-plan (a dry run: nothing is written), then import. Both long phases run as one Celery task each
-(inline with the embedded default) and record their progress on the job; each is idempotent, so a
-phase re-run after a lost worker carries on where it stopped.
+"""Running an import job's phases: claims, batches and heartbeats (what each row becomes is decided elsewhere).
 
-A phase has one runner at a time: each run takes the job with a token of its own (a redelivered
-Celery message or a second click finds it taken), and writes each batch — the DVDs together with
-the rows marked done — in one transaction that first checks the token still holds the job. A
-runner whose phase was taken over (Resume on a phase whose heartbeat went stale) writes nothing more.
+A job's life:
+1. `create_job` / `store_job`: the file's rows stored (status PARSED);
+2. `start_phase` claims the waiting phase and queues `tracker.tasks.run_import_job`, which calls `run_phase`;
+3. `match_rows` (MATCHING): each row matched on TMDB by `matching.RowMatcher`, then `replan`
+   (`planning.plan_row`) says what every row would do; the person reviews that plan (REVIEW: a dry
+   run, nothing written) and may change choices (`replan` again);
+4. once the person confirms (QUEUED), `import_rows` (IMPORTING): the planned DVDs (and their open
+   loans) added, with TMDB's details from `matching.DetailsLookup`; then DONE.
+
+Both long phases run as one Celery task each (inline with the embedded default) and record their
+progress on the job; each is idempotent, so a phase re-run after a lost worker carries on where it
+stopped. A phase has one runner at a time: each run takes the job with a token of its own (a
+redelivered Celery message or a second click finds it taken), held as a `Claim`, and writes each
+batch — the DVDs together with the rows marked done — in one transaction that first checks the
+token still holds the job. A runner whose phase was taken over (Resume on a phase whose heartbeat
+went stale) gets `ClaimLost` and writes nothing more.
 """
 
 import logging
@@ -14,16 +23,15 @@ import time
 from contextlib import contextmanager, nullcontext
 from datetime import date, datetime
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tracker import page_cache
-from tracker.collection_io.matching import Matcher, paced_tmdb
+from tracker import page_cache, tasks
+from tracker.collection_io.matching import DetailsLookup, RowMatcher
 from tracker.collection_io.planning import CollectionIndex, plan_row
 from tracker.collection_io.reading import read_upload
 from tracker.models import DVD, Loan
-from tracker.models_io import (
+from tracker.models.imports import (
     PENDING_PHASES,
     STALE_PHASE_SECONDS,
     ImportJob,
@@ -33,16 +41,12 @@ from tracker.models_io import (
     Plan,
     write_fields,
 )
-from tracker.services.tmdb import TMDBError, TMDBNotConfigured, TMDBNotFound
 
 logger = logging.getLogger("tracker.import")
 BATCH = 200
 # A runner writes its heartbeat at least this often, between rows (one row can wait long on TMDB),
 # well within STALE_PHASE_SECONDS, after which its phase may be taken over.
 HEARTBEAT_SECONDS = STALE_PHASE_SECONDS / 8
-# After this many failed lookups in a row TMDB is taken to be down: the rest are not tried.
-MAX_CONSECUTIVE_LOOKUP_FAILURES = 5
-LOOKUP_FAILED = "TMDB lookup failed"
 OUTCOME_OF_PLAN = {
     Plan.CREATE: Outcome.CREATED,
     Plan.DUPLICATE: Outcome.DUPLICATE,
@@ -88,13 +92,11 @@ def store_job(owner, filename, parsed):
 
 def start_phase(job):
     """Claim the job's waiting phase and hand it to Celery; False when there is nothing to start."""
-    from tracker.tasks import run_import_job
-
     for waiting, running in PENDING_PHASES.items():
         if ImportJob.objects.claim(job.pk, waiting, running):
             ImportJob.objects.filter(pk=job.pk).update(failure="")
             try:
-                run_import_job.delay(job.pk)
+                tasks.run_import_job.delay(job.pk)
             except Exception:  # a broker outage: the job waits for the next try instead of hanging
                 logger.exception("Could not queue import job %s", job.pk)
                 ImportJob.objects.filter(pk=job.pk).update(
@@ -186,51 +188,9 @@ def _batches(rows):
 # --- phase 1: matching ----------------------------------------------------------------------
 
 
-class _RowMatcher:
-    def __init__(self):
-        self.matcher = Matcher()
-        self.configured = self.matcher.configured
-        self.failures_in_a_row = 0
-        self.last_failure = ""
-
-    def match(self, row):
-        row.matched = True
-        row.warnings = [w for w in row.warnings if not w.startswith(LOOKUP_FAILED)]
-        if row.problems:
-            return
-        if row.skip_reason:
-            row.choice = "skip"
-        elif row.identified or not self.configured:
-            row.choice = "typed"
-        elif self.failures_in_a_row >= MAX_CONSECUTIVE_LOOKUP_FAILURES:
-            self._failed(row, f"not tried after {self.failures_in_a_row} failures in a row ({self.last_failure})")
-        else:
-            self._search(row)
-
-    def _search(self, row):
-        try:
-            row.candidates = self.matcher.candidates(row.values["name"], row.values.get("release_year"))
-        except TMDBNotConfigured:
-            row.choice = "typed"
-            return
-        except TMDBError as exc:
-            self.failures_in_a_row += 1
-            self.last_failure = str(exc)[:120]
-            self._failed(row, self.last_failure)
-            return
-        self.failures_in_a_row = 0
-        best = row.candidates[0] if row.candidates else None
-        row.choice = f"tmdb:{best['tmdb_id']}" if best and best["confidence"] >= settings.IMPORT_MATCH_THRESHOLD else ""
-
-    @staticmethod
-    def _failed(row, reason):
-        row.matched = False
-        row.warnings.append(f"{LOOKUP_FAILED}: {reason}.")
-
-
 def match_rows(job, claim):
     """Find TMDB candidates for the rows not matched yet, then plan every row."""
-    matcher = _RowMatcher()
+    matcher = RowMatcher()
     claim.beat(uses_tmdb=matcher.configured)
     done = job.rows.exclude(matched=False, choice="").count()
     for rows in _batches(job.rows.filter(matched=False, choice="")):
@@ -261,43 +221,10 @@ def replan(job, claim=None):
 # --- phase 2: importing ---------------------------------------------------------------------
 
 
-class _Details:
-    """TMDB details (IMDb id, runtime, genres, director) of a matched film; a failure only costs the details.
-
-    After MAX_CONSECUTIVE_LOOKUP_FAILURES failures in a row TMDB is taken to be down and not asked again,
-    so that a failing TMDB does not hold every row for its timeouts and retries.
-    """
-
-    def __init__(self):
-        self.service = paced_tmdb()
-        self.row = None
-        self.failures_in_a_row = 0
-        self.last_failure = ""
-
-    def __call__(self, tmdb_id):
-        if self.failures_in_a_row >= MAX_CONSECUTIVE_LOOKUP_FAILURES:
-            self.row.warnings.append(
-                f"Added without its IMDb id: TMDB was not asked after {self.failures_in_a_row} failures "
-                f"in a row ({self.last_failure})."
-            )
-            return None
-        try:
-            details = self.service.get_movie(tmdb_id)
-        except (TMDBNotConfigured, TMDBNotFound):
-            return None
-        except TMDBError as exc:
-            self.failures_in_a_row += 1
-            self.last_failure = str(exc)[:100]
-            self.row.warnings.append(f"Added without its IMDb id: TMDB could not be asked ({self.last_failure}).")
-            return None
-        self.failures_in_a_row = 0
-        return details
-
-
 def import_rows(job, claim):
     """Add the planned DVDs, a batch per transaction together with the rows' outcomes."""
     index = CollectionIndex.for_job(job)
-    details = _Details() if job.uses_tmdb else None
+    details = DetailsLookup() if job.uses_tmdb else None
     done = job.rows.exclude(outcome="").count()
     for rows in _batches(job.rows.filter(outcome="")):
         created = []

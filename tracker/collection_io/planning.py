@@ -17,7 +17,7 @@ from django.db.models.functions import Lower
 
 from tracker.collection_io.matching import normalise_title
 from tracker.models import DVD
-from tracker.models_io import Plan
+from tracker.models.imports import Plan
 
 DATETIME_FIELDS = ("created_at", "yts_last_updated", "yts_last_error_at")
 DETAIL_FIELDS = ("imdb_id", "runtime", "genres", "director")

@@ -26,6 +26,8 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 
+from dvdtracker.celery import app
+
 logger = logging.getLogger("tracker.ops")
 
 UPSTREAM_REQUESTS = Counter(
@@ -127,8 +129,6 @@ class CeleryQueueCollector:
         url = settings.CELERY_BROKER_URL
         if not url.startswith(("redis://", "rediss://", "unix://")):
             return
-        from dvdtracker.celery import app
-
         queue = app.conf.task_default_queue
         keys = [queue, *(f"{queue}{KOMBU_PRIORITY_SEP}{step}" for step in KOMBU_PRIORITY_STEPS)]
         client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)

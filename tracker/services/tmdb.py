@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
+from tracker.limits import allow_tmdb_lookup
 from tracker.services.http import (
     BadResponse,
     JSONClient,
@@ -20,7 +21,6 @@ from tracker.services.http import (
     shared_client,
     split_base_urls,
 )
-from tracker.services.pacing import allow_tmdb_lookup
 from tracker.validators import IMDB_ID_RE
 
 logger = logging.getLogger("tracker.services")

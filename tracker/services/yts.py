@@ -6,9 +6,7 @@ download links that are https on an allowed host.
 """
 
 import logging
-import re
 from dataclasses import asdict, dataclass
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,14 +21,13 @@ from tracker.services.http import (
     split_base_urls,
 )
 from tracker.services.pacing import wait_for_turn
+from tracker.torrent_links import INFO_HASH_RE, allowed_download_hosts, is_allowed_download_url
 from tracker.validators import is_ascii_digits
 
 logger = logging.getLogger("tracker.services")
 
 LIST_MOVIES_PATH = "/list_movies.json"
 STRING_CAP = 64
-URL_CAP = 500
-INFO_HASH_RE = re.compile(r"\A(?:[0-9a-fA-F]{40}|[A-Za-z2-7]{32})\Z")
 
 
 class YTSError(UpstreamError):
@@ -105,16 +102,6 @@ def _flag(torrent, field):
     raise YTSBadResponse(f"YTS sent {value!r} for the torrent field {field!r}")
 
 
-def is_allowed_download_url(url, allowed_hosts):
-    if not isinstance(url, str) or len(url) > URL_CAP:
-        return False
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme == "https" and (parts.hostname or "") in allowed_hosts and not parts.username
-
-
 def parse_torrent(raw, allowed_hosts):
     """One torrent as a Torrent, or None when it has no usable download link."""
     if not isinstance(raw, dict):
@@ -178,12 +165,6 @@ def parse_list_movies(payload, imdb_id, *, allowed_hosts, max_torrents):
 
 
 # --- fetching --------------------------------------------------------------------------
-
-
-def allowed_download_hosts():
-    hosts = set(settings.YTS_ALLOWED_DOWNLOAD_HOSTS)
-    hosts.update(urlsplit(url).hostname for url in split_base_urls(settings.YTS_API_BASE_URL))
-    return frozenset(h for h in hosts if h)
 
 
 class YTSClient(JSONClient):

@@ -2,7 +2,7 @@
 
 from django import template
 
-from tracker.magnets import torrent_magnet
+from tracker.torrent_links import torrent_magnet
 
 register = template.Library()
 

@@ -4,7 +4,7 @@ import pytest
 import responses
 from django.core.cache import cache
 
-from tracker import background
+from tracker.refresh import background
 from tracker.tests.factories import DVDFactory, UserFactory
 
 YTS_LIST_URL = "https://yts.mx/api/v2/list_movies.json"

@@ -3,6 +3,7 @@
 import json
 import threading
 import time
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -10,8 +11,9 @@ from django.core.management import CommandError, call_command
 from django.db import connections
 from django.utils import timezone
 
-from tracker import background, refresh
+from tracker import refresh
 from tracker.models import DVD
+from tracker.refresh import background, batch
 from tracker.services import pacing
 from tracker.tests import payloads
 from tracker.tests.conftest import YTS_LIST_URL
@@ -90,6 +92,24 @@ def test_thread_pool_refreshes_after_the_page_returns(user, http_mock):
     assert dvd.yts_torrent_count == payloads.FULL_FILM_DEFAULT_QUALITY_COUNT
 
 
+def test_a_page_starts_a_background_refresh_of_a_stale_film_not_failing_lately(settings):
+    """Stale or never fetched, with an IMDb id, and no failure within YTS_FAILURE_BACKOFF_SECONDS."""
+    settings.YTS_FAILURE_BACKOFF_SECONDS = 300
+    now = timezone.now()
+    decisions = [
+        background.should_refresh_in_background(DVD(imdb_id=payloads.SHAWSHANK)),
+        background.should_refresh_in_background(DVD(imdb_id="")),
+        background.should_refresh_in_background(DVD(imdb_id=payloads.SHAWSHANK, yts_last_updated=now)),
+        background.should_refresh_in_background(
+            DVD(imdb_id=payloads.SHAWSHANK, yts_last_error_at=now - timedelta(seconds=10))
+        ),
+        background.should_refresh_in_background(
+            DVD(imdb_id=payloads.SHAWSHANK, yts_last_error_at=now - timedelta(hours=1))
+        ),
+    ]
+    assert decisions == [True, False, False, False, True]
+
+
 @pytest.mark.django_db
 def test_batch_fetches_every_film_once_at_concurrency(user, http_mock):
     """40 DVDs over 20 films at --concurrency 4: 20 calls, every DVD stored."""
@@ -110,7 +130,7 @@ def test_interrupted_batch_keeps_what_it_wrote_and_a_rerun_finishes(user, http_m
     for i in range(10):
         DVDFactory(owner=user, imdb_id=f"tt{i:07d}")
     slow_yts(http_mock, seconds=0)
-    real_fetch, done = refresh._fetch_unless_locked, []
+    real_fetch, done = batch._fetch_unless_locked, []
 
     def stop_after_four(imdb_id, policy, service):
         if len(done) == 4:
@@ -118,12 +138,12 @@ def test_interrupted_batch_keeps_what_it_wrote_and_a_rerun_finishes(user, http_m
         done.append(imdb_id)
         return real_fetch(imdb_id, policy, service)
 
-    monkeypatch.setattr(refresh, "_fetch_unless_locked", stop_after_four)
+    monkeypatch.setattr(batch, "_fetch_unless_locked", stop_after_four)
     with pytest.raises(CommandError, match="Interrupted"):
         call_command("refresh_yts", "--concurrency", "1", stdout=StringIO())
     assert DVD.objects.filter(yts_last_updated__isnull=False).count() == 4
 
-    monkeypatch.setattr(refresh, "_fetch_unless_locked", real_fetch)
+    monkeypatch.setattr(batch, "_fetch_unless_locked", real_fetch)
     call_command("refresh_yts", stdout=StringIO())
     assert len(http_mock.calls) == 10
     assert not DVD.objects.filter(yts_last_updated__isnull=True).exists()

@@ -15,10 +15,11 @@ from tracker.forms import DVDForm
 from tracker.models import DVD
 from tracker.services import parse_list_movies
 from tracker.services.tmdb import TITLE_CAP, TMDBError, parse_external_ids, parse_movie, parse_search
-from tracker.services.yts import STRING_CAP, URL_CAP, YTSError
+from tracker.services.yts import STRING_CAP, YTSError
 from tracker.tests import payloads, tmdb_payloads
 from tracker.tests.collector.test_export import restore
 from tracker.tests.factories import DVDFactory
+from tracker.torrent_links import URL_CAP
 from tracker.validators import validate_barcode, validate_imdb_id
 
 ALLOWED = frozenset({"yts.mx"})

@@ -17,8 +17,9 @@ from tracker import refresh
 from tracker.forms import DVDForm
 from tracker.locks import film_lock, lock_ttl
 from tracker.models import DVD
+from tracker.refresh import batch
 from tracker.services.http import MAX_RETRY_AFTER_SECONDS
-from tracker.services.yts import YTSUnavailable, cache_key
+from tracker.services.yts import YTSService, YTSUnavailable, cache_key
 from tracker.tests import payloads
 from tracker.tests import tmdb_payloads as tmdb
 from tracker.tests.conftest import YTS_LIST_URL
@@ -192,7 +193,7 @@ def test_the_batch_does_not_overwrite_a_refresh_pressed_while_it_ran(signed_in, 
     """A Refresh pressed between the batch's fetch and its write keeps its newer answer on the page."""
     http_mock.get(YTS_LIST_URL, status=503)  # the batch's fetch fails
     http_mock.get(YTS_LIST_URL, json=THREE_TORRENTS)  # the button's, a moment later, succeeds
-    real_fetch = refresh._fetch_unless_locked
+    real_fetch = batch._fetch_unless_locked
 
     def fetch_then_press_refresh(imdb_id, policy, service):
         fetched = real_fetch(imdb_id, policy, service)
@@ -200,7 +201,7 @@ def test_the_batch_does_not_overwrite_a_refresh_pressed_while_it_ran(signed_in, 
         assert signed_in.post(refresh_url(dvd)).status_code == 200
         return fetched
 
-    monkeypatch.setattr(refresh, "_fetch_unless_locked", fetch_then_press_refresh)
+    monkeypatch.setattr(batch, "_fetch_unless_locked", fetch_then_press_refresh)
     with pytest.raises(CommandError, match="could not be refreshed"):
         call_command("refresh_yts", "--concurrency", "1", stdout=StringIO(), stderr=StringIO())
     dvd.refresh_from_db()
@@ -330,7 +331,7 @@ def test_on_redis_the_lock_is_renewed_before_the_fetch(dvd, redis_url, http_mock
         pytest.skip("the cache is not Redis")
     http_mock.get(YTS_LIST_URL, json=ONE_TORRENT)
     seen = []
-    real_fetch = refresh.YTSService.fetch_quality_torrents
+    real_fetch = YTSService.fetch_quality_torrents
 
     def observe_ttl(service, imdb_id, qualities=None, **kwargs):
         on_turn = kwargs["on_turn"]
@@ -342,7 +343,7 @@ def test_on_redis_the_lock_is_renewed_before_the_fetch(dvd, redis_url, http_mock
 
         return real_fetch(service, imdb_id, qualities, **{**kwargs, "on_turn": renewed_turn})
 
-    monkeypatch.setattr(refresh.YTSService, "fetch_quality_torrents", observe_ttl)
+    monkeypatch.setattr(YTSService, "fetch_quality_torrents", observe_ttl)
     assert refresh.refresh_film(dvd.imdb_id, refresh.BUTTON).status == refresh.REFRESHED
     assert len(seen) == 1
     assert seen[0] > lock_ttl() - 5

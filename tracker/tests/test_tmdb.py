@@ -8,7 +8,6 @@ from limits import storage, strategies
 from responses import matchers
 
 from tracker.models import DVD
-from tracker.services import pacing
 from tracker.services.tmdb import (
     TMDBBadResponse,
     TMDBNotConfigured,
@@ -321,7 +320,7 @@ def tmdb_allowance(settings, monkeypatch):
     """Two TMDB lookups per user per minute, counted afresh for this test."""
     settings.TMDB_LOOKUP_RATE_LIMIT_PER_MINUTE = 2
     fresh = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
-    monkeypatch.setattr(pacing, "shared_limiter", lambda: fresh)
+    monkeypatch.setattr("tracker.limits.shared_limiter", lambda: fresh)
 
 
 def search_for(title, tmdb_id):

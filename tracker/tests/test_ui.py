@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from tracker.tests import payloads
 from tracker.tests.factories import DVDFactory
-from tracker.timezones import zone_from_name
+from tracker.validators import zone_from_name
 
 pytestmark = pytest.mark.django_db
 

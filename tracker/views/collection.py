@@ -12,11 +12,12 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import preferences
-from tracker import background, copies
+from tracker import copies, torrent_links
 from tracker.forms import CollectionFilterForm, DVDForm
 from tracker.models import DVD
 from tracker.page_cache import CachedPage
 from tracker.paging import IndexedPages
+from tracker.refresh import background
 from tracker.scanning import add_form_prefill, carried_params
 from tracker.services.tmdb import TMDBService
 from tracker.views import lending
@@ -106,7 +107,7 @@ def dvd_detail(request, pk):
     stored = page_cache.lookup()
     dvd = DVD(pk=pk, **stored.facts) if stored else get_object_or_404(DVD.objects.for_user(request.user), pk=pk)
     # Stale-while-revalidate: show what is stored now, refresh for the next visit.
-    if dvd.wants_background_refresh():
+    if background.should_refresh_in_background(dvd):
         background.refresh_in_background(dvd.imdb_id)
     if stored:
         return stored.response
@@ -115,7 +116,11 @@ def dvd_detail(request, pk):
         "tracker/dvd_detail.html",
         page_cache.context(
             dvd=dvd,
-            torrents=preferences.shown_torrents(request.user, dvd.displayable_torrents()) if dvd.imdb_id else [],
+            torrents=(
+                preferences.shown_torrents(request.user, torrent_links.displayable(dvd.get_cached_torrents()))
+                if dvd.imdb_id
+                else []
+            ),
             can_fetch_imdb=TMDBService().is_configured,
             other_copies=copies.other_copies(dvd),
             **lending.loan_context(dvd),

@@ -1,6 +1,6 @@
 from django.views.csrf import csrf_failure as html_csrf_failure
 
-from tracker.views.json import json_error
+from tracker.views.ajax import json_error
 
 
 def csrf_failure(request, reason=""):

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from tracker.collection_io import jobs
 from tracker.forms_io import ImportUploadForm, row_choices
-from tracker.models_io import ImportJob, ImportRow, ImportStatus
+from tracker.models.imports import ImportJob, ImportRow, ImportStatus
 from tracker.validators import is_ascii_digits
 
 ROWS_PER_PAGE = 100

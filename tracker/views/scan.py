@@ -16,10 +16,10 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
 from tracker.barcodes import barcode_problem, digits_of, printed_form
+from tracker.limits import allow_endpoint_call
 from tracker.scanning import discs_answer, identify
-from tracker.services.pacing import allow_endpoint_call
 from tracker.services.tmdb import TMDBService
-from tracker.views.json import json_error
+from tracker.views.ajax import json_error
 
 APP_NAME = "DVD Collection Tracker"
 THEME_COLOUR = "#212529"  # the navbar's

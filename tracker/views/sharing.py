@@ -11,8 +11,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from tracker.limits import allow_shared_page_view
 from tracker.models import DVD, ShareLink
-from tracker.services.pacing import allow_shared_page_view
 
 SHARED_FIELDS = ("name", "release_year", "disk_type", "edition", "poster_url")
 ACTIONS = ("on", "regenerate", "off")

@@ -5,11 +5,12 @@ from dataclasses import dataclass, field
 
 from django.http import JsonResponse
 
+from tracker import lookups
+from tracker.limits import allow_tmdb_lookup
 from tracker.models import DVD
-from tracker.services.pacing import allow_tmdb_lookup
 from tracker.services.tmdb import TMDBAllowanceUsed, TMDBError, TMDBNotConfigured, TMDBNotFound, TMDBService
 from tracker.validators import is_ascii_digits
-from tracker.views.json import Answer, json_endpoint, json_error
+from tracker.views.ajax import Answer, json_endpoint, json_error
 
 logger = logging.getLogger("tracker.views")
 
@@ -36,7 +37,7 @@ def press_fetch_imdb_id(dvd, user_id):
     if not allow_tmdb_lookup(user_id):
         return Answer(429, f"{ALLOWANCE_USED}.", retry_after=60)
     try:
-        imdb_id = dvd.fetch_imdb_id()
+        imdb_id = lookups.fetch_imdb_id(dvd)
     except TMDBNotConfigured:
         return Answer(503, "TMDB is not configured. Set TMDB_API_KEY to look IMDb ids up.")
     except TMDBNotFound:

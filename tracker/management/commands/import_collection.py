@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tracker.collection_io import jobs
 from tracker.collection_io.rows import ImportFileError
 from tracker.management.progress import ProgressBar
-from tracker.models_io import ImportJob, ImportStatus, Plan
+from tracker.models.imports import ImportJob, ImportStatus, Plan
 
 
 class Command(BaseCommand):

@@ -13,7 +13,7 @@ from collections import Counter
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker import refresh
+from tracker import refresh, tasks
 from tracker.management.progress import ProgressBar
 from tracker.models import DVD
 
@@ -78,10 +78,8 @@ class Command(BaseCommand):
             raise CommandError(f"{outcomes['failed']} films could not be refreshed; see the log for why.")
 
     def queue_tasks(self, imdb_ids, max_age_hours, force):
-        from tracker.tasks import refresh_film
-
         for imdb_id in imdb_ids:
-            refresh_film.delay(imdb_id, max_age_hours, force)
+            tasks.refresh_film.delay(imdb_id, max_age_hours, force)
         self.stdout.write(f"Queued {len(imdb_ids)} films for the workers.")
 
     def refresh_all(self, imdb_ids, force, concurrency):

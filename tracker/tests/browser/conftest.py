@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from fakes import FakeTMDB, FakeYTS
-from tracker import background
+from tracker.refresh import background
 from tracker.tests.factories import UserFactory
 
 CHROMIUM = Path("/usr/bin/chromium")

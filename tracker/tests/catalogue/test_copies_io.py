@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from tracker.collection_io import jobs
 from tracker.models import DVD, Loan
-from tracker.models_io import ImportJob, ImportStatus
+from tracker.models.imports import ImportJob, ImportStatus
 from tracker.tests.factories import DVDFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

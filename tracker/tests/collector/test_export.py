@@ -13,10 +13,11 @@ from tracker.collection_io import jobs
 from tracker.collection_io.columns import unquote_formula
 from tracker.collection_io.exporting import neutralise
 from tracker.models import DVD
-from tracker.models_io import ImportJob, ImportStatus
-from tracker.services.yts import allowed_download_hosts, parse_torrent
+from tracker.models.imports import ImportJob, ImportStatus
+from tracker.services.yts import parse_torrent
 from tracker.tests import payloads
 from tracker.tests.factories import DVDFactory, UserFactory
+from tracker.torrent_links import allowed_download_hosts
 
 pytestmark = pytest.mark.django_db
 

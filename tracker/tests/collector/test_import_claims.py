@@ -9,7 +9,7 @@ from django.utils import timezone
 from tracker import tasks
 from tracker.collection_io import jobs
 from tracker.models import DVD
-from tracker.models_io import STALE_PHASE_SECONDS, ImportJob, ImportStatus
+from tracker.models.imports import STALE_PHASE_SECONDS, ImportJob, ImportStatus
 from tracker.services.tmdb import TMDBService
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tracker.models import DVD
-from tracker.models_io import ImportJob
+from tracker.models.imports import ImportJob
 from tracker.tests.collector.conftest import FILES
 
 pytestmark = pytest.mark.django_db

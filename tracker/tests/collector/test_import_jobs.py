@@ -2,7 +2,7 @@ import pytest
 
 from tracker.collection_io import jobs
 from tracker.models import DVD
-from tracker.models_io import ImportJob, ImportStatus
+from tracker.models.imports import ImportJob, ImportStatus
 from tracker.tests.collector.conftest import read
 from tracker.tests.factories import DVDFactory
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from tracker import tasks
 from tracker.collection_io import jobs
 from tracker.models import DVD
-from tracker.models_io import ImportJob, ImportStatus
+from tracker.models.imports import ImportJob, ImportStatus
 from tracker.tests.collector.conftest import read
 from tracker.tests.factories import DVDFactory
 

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tracker.models import DVD
-from tracker.models_io import ImportJob
+from tracker.models.imports import ImportJob
 from tracker.tests.collector.conftest import TMDB_KEY, read
 from tracker.tests.subprocesses import celery_worker, shared_database_env
 

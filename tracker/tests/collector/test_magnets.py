@@ -4,10 +4,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tracker.magnets import display_name, magnet_uri, tracker_problem
-from tracker.services.yts import allowed_download_hosts, parse_torrent
+from tracker.services.yts import parse_torrent
 from tracker.tests import payloads
 from tracker.tests.factories import DVDFactory
+from tracker.torrent_links import allowed_download_hosts, display_name, magnet_uri, tracker_problem
 
 HEX = "0123456789ABCDEF0123456789ABCDEF01234567"
 BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"

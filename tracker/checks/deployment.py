@@ -1,10 +1,12 @@
-"""System checks for the production settings (LOG_FORMAT, metrics, HTTPS switches, the broker)."""
+"""System checks for running in production: DEBUG, the secret key and allowed hosts, the HTTPS switches,
+LOG_FORMAT, the metrics token and directory, and the Celery broker's visibility timeout."""
 
 import os
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
+from tracker.checks.values import is_whole_number
 from tracker.locks import lock_ttl
 
 BOOLEAN_SETTINGS = {
@@ -18,8 +20,22 @@ INT_SETTINGS = {"SECURE_HSTS_SECONDS": ("DJANGO_SECURE_HSTS_SECONDS", 0), "CELER
 MIN_METRICS_TOKEN_LENGTH = 32
 
 
-def _is_int(value, minimum):
-    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+@register(Tags.security)
+def check_deployment_basics(app_configs, **kwargs):
+    errors = []
+    if not isinstance(settings.DEBUG, bool):
+        errors.append(Error(f"DJANGO_DEBUG must be true or false, not {settings.DEBUG!r}.", id="tracker.E010"))
+    elif not settings.DEBUG:
+        if settings.SECRET_KEY == settings.DEVELOPMENT_SECRET_KEY:
+            errors.append(
+                Error(
+                    "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off; the built-in key is public.",
+                    id="tracker.E011",
+                )
+            )
+        if not settings.ALLOWED_HOSTS:
+            errors.append(Error("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off.", id="tracker.E012"))
+    return errors
 
 
 @register(Tags.compatibility)
@@ -33,7 +49,7 @@ def check_production_settings(app_configs, **kwargs):
             errors.append(Error(f"{variable} must be true or false, not {value!r}.", id="tracker.E023"))
     for name, (variable, minimum) in INT_SETTINGS.items():
         value = getattr(settings, name)
-        if not _is_int(value, minimum):
+        if not is_whole_number(value, minimum):
             errors.append(
                 Error(
                     f"{variable or name} must be a whole number of at least {minimum}, not {value!r}.",
@@ -41,7 +57,7 @@ def check_production_settings(app_configs, **kwargs):
                 )
             )
     interval = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("unacked_restore_interval")
-    if not _is_int(interval, 1):
+    if not is_whole_number(interval, 1):
         errors.append(
             Error(
                 f"CELERY_UNACKED_RESTORE_INTERVAL must be a whole number of seconds, not {interval!r}.",
@@ -74,8 +90,8 @@ def _multiprocess_dir_errors():
 
 def _visibility_warnings():
     timeout = settings.CELERY_VISIBILITY_TIMEOUT
-    if not _is_int(timeout, 1) or not all(
-        _is_int(getattr(settings, n), 0) for n in ("YTS_API_TIMEOUT", "YTS_MAX_RETRIES")
+    if not is_whole_number(timeout, 1) or not all(
+        is_whole_number(getattr(settings, n), 0) for n in ("YTS_API_TIMEOUT", "YTS_MAX_RETRIES")
     ):
         return []
     longest = lock_ttl()

@@ -1,8 +1,6 @@
-"""Refreshing a film's torrents: the one path that asks YTS and stores what it answered.
+"""Refreshing one film: `refresh_film` under the film's lock, `fetch` from YTS, `store` the outcome.
 
-Every refresh goes through here: the detail page's background refresh, the Refresh button, the
-Celery tasks, the IMDb id look-up, the spec's `DVD.refresh_yts_data`, and the `refresh_yts`
-batch. A `Policy` says how: only when the film is stale or always, through the cache or past it,
+A `Policy` says how: only when the film is stale or always, through the cache or past it,
 and whether the caller may wait (a worker, the shell) or must answer now (a web request, which
 waits at most YTS_PACING_MAX_WAIT_SECONDS on the film's lock and YTS's pace together, then is
 told 'busy' having asked nothing).
@@ -18,7 +16,6 @@ What holds, however refreshes interleave:
 """
 
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -26,8 +23,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from alerts import events
-from tracker import models
 from tracker.locks import film_lock, lock_ttl
+from tracker.models import DVD, YTS_FIELDS
 from tracker.ops.metrics import timed_refresh
 from tracker.services.yts import ALL_QUALITIES, YTSError, YTSService
 
@@ -100,7 +97,7 @@ def refresh_film(imdb_id, policy=Policy()):
     with film_lock(imdb_id, wait_seconds=policy.lock_wait_seconds()) as lock:
         if not lock.acquired:
             return Result(BUSY)
-        films = models.DVD.objects.filter(imdb_id=imdb_id)
+        films = DVD.objects.filter(imdb_id=imdb_id)
         if policy.only_if_stale:
             films = films.stale(policy.max_age_hours)
         if not films.exists():
@@ -108,7 +105,7 @@ def refresh_film(imdb_id, policy=Policy()):
         if lock.waited and _answered_since(imdb_id, requested):
             # The refresh we waited for asked YTS after we were asked: its stored outcome is ours.
             stored = _stored(imdb_id)
-            return Result(FAILED if models.DVD(**stored).last_refresh_failed else REFRESHED, stored)
+            return Result(FAILED if DVD(**stored).last_refresh_failed else REFRESHED, stored)
         fetched = fetch(imdb_id, policy, lock=lock, deadline=deadline)
         if fetched is None:
             return Result(BUSY)
@@ -155,9 +152,9 @@ def store(fetched):
     if not fetched:
         return {}
     ids = [f.imdb_id for f in fetched]
-    stored_before = list(models.DVD.objects.filter(imdb_id__in=ids).order_by().values(*events.BEFORE_FIELDS))
+    stored_before = list(DVD.objects.filter(imdb_id__in=ids).order_by().values(*events.BEFORE_FIELDS))
     before = {row["imdb_id"]: row["yts_data"] for row in stored_before}
-    models.DVD.objects.store_yts_outcomes(fetched)
+    DVD.objects.store_yts_outcomes(fetched)
     events.record(stored_before, fetched)
     return {f.imdb_id: _change(f.answer, before.get(f.imdb_id)) for f in fetched}
 
@@ -180,58 +177,4 @@ def _answered_since(imdb_id, moment):
 
 
 def _stored(imdb_id):
-    return models.DVD.objects.filter(imdb_id=imdb_id).values(*models.YTS_FIELDS).order_by("pk").first() or {}
-
-
-# --- the batch -------------------------------------------------------------------------------
-
-WRITE_BATCH_SIZE = 100
-
-
-def refresh_films(imdb_ids, policy, *, concurrency, report):
-    """Refresh many films: fetched on `concurrency` threads (network only), stored here in batches.
-
-    `report(imdb_id, change, answer)` is called for each film once its outcome is stored (a change
-    from `store` with YTS's answer, or BUSY and None when another refresh holds the film).
-    A KeyboardInterrupt stops the batch after storing what was fetched, then propagates; a rerun
-    goes on with what is still stale.
-    """
-    service = YTSService()
-    pending = []
-    interrupted = False
-    executor = ThreadPoolExecutor(concurrency, thread_name_prefix="refresh-yts")
-    try:
-        # No list of the futures is kept: each answer is dropped once stored, not held to the end.
-        submitted = [executor.submit(_fetch_unless_locked, imdb_id, policy, service) for imdb_id in imdb_ids]
-        futures = as_completed(submitted)
-        del submitted
-        for future in futures:
-            imdb_id, fetched = future.result()
-            if fetched is None:
-                report(imdb_id, BUSY, None)
-                continue
-            pending.append(fetched)
-            if len(pending) >= WRITE_BATCH_SIZE:
-                _store_and_report(pending, report)
-                pending = []
-    except KeyboardInterrupt:
-        interrupted = True
-        executor.shutdown(wait=False, cancel_futures=True)
-        raise
-    finally:
-        _store_and_report(pending, report)
-        executor.shutdown(wait=not interrupted)
-
-
-def _fetch_unless_locked(imdb_id, policy, service):
-    """Runs in a pool thread: the film's lock and YTS, no database (the write comes later, in batches)."""
-    with film_lock(imdb_id) as lock:
-        if not lock.acquired:
-            return imdb_id, None
-        return imdb_id, fetch(imdb_id, policy, lock=lock, service=service)
-
-
-def _store_and_report(fetched, report):
-    changes = store(fetched)
-    for f in fetched:
-        report(f.imdb_id, changes[f.imdb_id], f.answer)
+    return DVD.objects.filter(imdb_id=imdb_id).values(*YTS_FIELDS).order_by("pk").first() or {}

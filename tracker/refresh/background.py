@@ -4,15 +4,21 @@ With a broker (REDIS_URL) the refresh is a Celery task that any worker may run. 
 embedded default there is no worker, so it runs on a small pool of threads in this process.
 Either way a film is queued at most once per minute, and the refresh itself re-checks
 freshness under the film's lock, so a stampede of visitors makes one upstream call.
+Whether a page starts one at all is `should_refresh_in_background`.
 """
 
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
+from django.utils import timezone
+
+from tracker import tasks
+from tracker.refresh.film import PAGE, refresh_film
 
 logger = logging.getLogger("tracker.background")
 QUEUED_MARKER_SECONDS = 60
@@ -21,6 +27,14 @@ MAX_PENDING_THREAD_REFRESHES = 100
 _pool = None
 _pool_guard = threading.Lock()
 _pending = threading.BoundedSemaphore(MAX_PENDING_THREAD_REFRESHES)
+
+
+def should_refresh_in_background(dvd):
+    """Stale or never fetched, and not failed within the last YTS_FAILURE_BACKOFF_SECONDS."""
+    if not dvd.imdb_id or dvd.is_yts_data_fresh():
+        return False
+    backoff = timedelta(seconds=settings.YTS_FAILURE_BACKOFF_SECONDS)
+    return not (dvd.yts_last_error_at and timezone.now() - dvd.yts_last_error_at < backoff)
 
 
 def refresh_in_background(imdb_id):
@@ -35,10 +49,8 @@ def refresh_in_background(imdb_id):
 
 
 def enqueue_task(imdb_id):
-    from tracker.tasks import refresh_film
-
     try:
-        refresh_film.delay(imdb_id)
+        tasks.refresh_film.delay(imdb_id)
     except Exception:  # a broker outage must not break the page; the nightly batch catches up
         logger.exception("Could not queue a refresh of %s", imdb_id)
 
@@ -59,10 +71,8 @@ def _thread_pool():
 
 
 def _refresh_in_thread(imdb_id):
-    from tracker import refresh  # refresh imports the models, which import this module
-
     try:
-        refresh.refresh_film(imdb_id, refresh.PAGE)
+        refresh_film(imdb_id, PAGE)
     except Exception:
         logger.exception("Background refresh of %s failed", imdb_id)
     finally:

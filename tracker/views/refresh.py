@@ -1,3 +1,5 @@
+"""The Refresh button's endpoint: fetch one DVD's torrents from YTS now (the API's refresh answers alike)."""
+
 import logging
 
 from django.conf import settings
@@ -6,7 +8,7 @@ from django.utils import timezone
 
 from tracker import refresh
 from tracker.models import DVD
-from tracker.views.json import Answer, json_endpoint, json_error
+from tracker.views.ajax import Answer, json_endpoint, json_error
 
 logger = logging.getLogger("tracker.views")
 

@@ -1,13 +1,14 @@
-"""System checks for the settings read from the environment: a bad value is a
-`manage.py check` error naming the variable, not a crash at request time."""
+"""System checks for the outside services and the collection: YTS, TMDB and barcode-lookup numbers and addresses,
+the refresh schedule and runner, the page cache, import matching, magnet trackers and the currency."""
 
 from babel.numbers import is_currency
 from django.conf import settings
-from django.core.checks import Error, Info, Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 from dvdtracker.celery import cron
-from dvdtracker.env import email_settings
+from tracker.checks.values import is_whole_number
 from tracker.services.http import base_url_problem, split_base_urls
+from tracker.torrent_links import tracker_problem
 
 POSITIVE_INT_SETTINGS = (
     "YTS_CACHE_TIMEOUT",
@@ -50,10 +51,6 @@ NON_NEGATIVE_INT_SETTINGS = (
 NON_NEGATIVE_NUMBER_SETTINGS = ("YTS_PACING_MAX_WAIT_SECONDS",)
 
 
-def _is_int(value, minimum):
-    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
-
-
 def _base_url_errors(name):
     base_urls = split_base_urls(getattr(settings, name))
     if not base_urls:
@@ -66,7 +63,7 @@ def check_integration_settings(app_configs, **kwargs):
     errors = []
     for name, minimum in [(n, 1) for n in POSITIVE_INT_SETTINGS] + [(n, 0) for n in NON_NEGATIVE_INT_SETTINGS]:
         value = getattr(settings, name)
-        if not _is_int(value, minimum):
+        if not is_whole_number(value, minimum):
             errors.append(
                 Error(f"{name} must be a whole number of at least {minimum}, not {value!r}.", id="tracker.E001")
             )
@@ -97,7 +94,7 @@ def check_integration_settings(app_configs, **kwargs):
 
 def _page_cache_warnings():
     seconds, backend = settings.PAGE_CACHE_SECONDS, settings.CACHES["default"]["BACKEND"]
-    if _is_int(seconds, 1) and backend.endswith("LocMemCache"):
+    if is_whole_number(seconds, 1) and backend.endswith("LocMemCache"):
         return [
             Warning(
                 "PAGE_CACHE_SECONDS is on with the local-memory cache: pages stored by one process do not see "
@@ -109,8 +106,6 @@ def _page_cache_warnings():
 
 
 def _collector_errors():
-    from tracker.magnets import tracker_problem
-
     errors = []
     if isinstance(settings.IMPORT_MATCH_THRESHOLD, int) and settings.IMPORT_MATCH_THRESHOLD > 100:
         errors.append(Error("IMPORT_MATCH_THRESHOLD is a percentage: at most 100.", id="tracker.E006"))
@@ -124,81 +119,3 @@ def _collector_errors():
             )
         )
     return errors
-
-
-@register(Tags.security)
-def check_deployment_basics(app_configs, **kwargs):
-    errors = []
-    if not isinstance(settings.DEBUG, bool):
-        errors.append(Error(f"DJANGO_DEBUG must be true or false, not {settings.DEBUG!r}.", id="tracker.E010"))
-    elif not settings.DEBUG:
-        if settings.SECRET_KEY == settings.DEVELOPMENT_SECRET_KEY:
-            errors.append(
-                Error(
-                    "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off; the built-in key is public.",
-                    id="tracker.E011",
-                )
-            )
-        if not settings.ALLOWED_HOSTS:
-            errors.append(Error("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off.", id="tracker.E012"))
-    return errors
-
-
-# --- accounts: sign-up, single sign-on, two-factor, e-mail -----------------------------------------
-ACCOUNT_BOOLEAN_SETTINGS = ("ALLOW_SIGNUP", "OIDC_AUTO_SIGNUP", "OIDC_ONLY", "REQUIRE_STAFF_MFA")
-OIDC_SETTINGS = ("OIDC_SERVER_URL", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET")
-
-
-@register(Tags.compatibility)
-def check_account_settings(app_configs, **kwargs):
-    errors = [
-        Error(f"{name} must be true or false, not {getattr(settings, name)!r}.", id="tracker.E030")
-        for name in ACCOUNT_BOOLEAN_SETTINGS
-        if not isinstance(getattr(settings, name), bool)
-    ]
-    for name in ("INVITATION_DAYS", "SOCIALACCOUNT_REQUESTS_TIMEOUT"):
-        if not _is_int(getattr(settings, name), 1):
-            variable = "OIDC_TIMEOUT" if name.startswith("SOCIAL") else name
-            errors.append(
-                Error(
-                    f"{variable} must be a whole number of at least 1, not {getattr(settings, name)!r}.",
-                    id="tracker.E030",
-                )
-            )
-    if settings.EMAIL_URL and not email_settings(settings.EMAIL_URL):
-        errors.append(
-            Error(
-                "EMAIL_URL is not a mail URL such as smtp://user:password@mail.example.org:587/?tls=True.",
-                id="tracker.E031",
-            )
-        )
-    errors += _oidc_errors()
-    return errors
-
-
-def _oidc_errors():
-    given = [name for name in OIDC_SETTINGS if getattr(settings, name)]
-    if given and len(given) < len(OIDC_SETTINGS):
-        missing = ", ".join(name for name in OIDC_SETTINGS if name not in given)
-        return [Error(f"Single sign-on needs {missing} too (or none of the OIDC_ settings).", id="tracker.E032")]
-    if not given:
-        if settings.OIDC_ONLY is True:
-            return [Error("OIDC_ONLY hides the password form, but no OIDC_SERVER_URL is set.", id="tracker.E033")]
-        return []
-    problem = base_url_problem(settings.OIDC_SERVER_URL)
-    if problem:
-        return [Error(f"OIDC_SERVER_URL: {problem}.", id="tracker.E034")]
-    return []
-
-
-@register(Tags.security, deploy=True)
-def check_account_mail(app_configs, **kwargs):
-    if settings.DEBUG is False and not settings.EMAIL_URL:
-        return [
-            Info(
-                "EMAIL_URL is not set: password-reset, address-check and invitation e-mails are not sent "
-                "(invitation links are still shown to the staff user who makes them).",
-                id="tracker.I035",
-            )
-        ]
-    return []

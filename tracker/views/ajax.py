@@ -6,7 +6,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 
-from tracker.services.pacing import allow_endpoint_call
+from tracker.limits import allow_endpoint_call
 
 TOO_FAST = "You are going a bit fast. Please wait a minute and try again."
 
