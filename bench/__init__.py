@@ -1,1 +1,1 @@
-"""Benchmarks: `make bench` runs bench/run.py; bench/harness.py is the reusable part (servers, sessions, load)."""
+"""Benchmarks: `make bench` runs bench/run.py; stack, processes, sessions and http_load are the reusable parts."""

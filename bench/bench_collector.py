@@ -22,8 +22,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench import harness
 from bench.report import figure, machine_info
+from bench.sessions import create_user
+from bench.stack import RESULTS_DIR, analyze_database, app_env, detect_stack, reset_stack, setup_django
 from fakes import FakeTMDB, FakeYTS
 from fakes.catalogue import Film
 from fakes.tmdb import summary
@@ -97,8 +98,8 @@ def measure_import(rows, tmdb, workdir):
 
     from tracker.models import DVD
 
-    harness.create_user("import-small")
-    harness.create_user("import-large")
+    create_user("import-small")
+    create_user("import-large")
     small_file, large_file = workdir / "small.csv", workdir / "large.csv"
     small_file.write_bytes(clz_csv(SMALL_ROWS, first=rows))  # other films: no cached search helps it
     large_file.write_bytes(clz_csv(rows))
@@ -114,7 +115,7 @@ def measure_import(rows, tmdb, workdir):
     added_again = DVD.objects.filter(owner__username="import-large").count() - added
 
     # This app's own export of those DVDs into a fresh account: every row identified, no TMDB.
-    harness.create_user("import-restore")
+    create_user("import-restore")
     export = workdir / "export.csv"
     from django.core.management import call_command
 
@@ -195,9 +196,9 @@ def measure_stats():
 
     results = {}
     for label, count in (("small", STATS_SMALL), ("large", STATS_DVDS)):
-        owner = harness.create_user(f"stats-{label}")
+        owner = create_user(f"stats-{label}")
         make_collection(owner, count)
-        harness.analyze_database()
+        analyze_database()
         client = Client()
         client.force_login(owner)
         results[label] = time_page(client, reverse("stats"), STATS_REQUESTS)
@@ -223,21 +224,21 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(prog="python -m bench.bench_collector", description=__doc__.splitlines()[0])
     parser.add_argument("--embedded", action="store_true", help="SQLite + local memory even if PostgreSQL/Redis answer")
     parser.add_argument("--rows", type=int, default=ROWS, help=f"rows in the large import (default {ROWS:,})")
-    parser.add_argument("--json", type=Path, default=harness.RESULTS_DIR / "collector.json", help="where to write")
+    parser.add_argument("--json", type=Path, default=RESULTS_DIR / "collector.json", help="where to write")
     return parser.parse_args(argv)
 
 
 def main(argv=None):
     args = parse_args(argv)
     started = datetime.now(UTC)
-    workdir = harness.RESULTS_DIR / "collector-files"
+    workdir = RESULTS_DIR / "collector-files"
     workdir.mkdir(parents=True, exist_ok=True)
     films = bench_films(args.rows + SMALL_ROWS)
     with FakeYTS() as yts, IndexedFakeTMDB(films=films, api_key=TMDB_KEY) as tmdb:
-        stack = harness.detect_stack(force_embedded=args.embedded, db_name=BENCH_DB, redis_url=BENCH_REDIS)
+        stack = detect_stack(force_embedded=args.embedded, db_name=BENCH_DB, redis_url=BENCH_REDIS)
         print(f"Stack: {stack.label}", flush=True)
-        harness.reset_stack(stack)
-        env = harness.app_env(
+        reset_stack(stack)
+        env = app_env(
             stack,
             yts.base_url,
             TMDB_API_BASE_URL=tmdb.base_url,
@@ -246,7 +247,7 @@ def main(argv=None):
             IMPORT_MAX_ROWS=max(args.rows, 20_000),
             DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         )
-        harness.setup_django(env)
+        setup_django(env)
         print(f"Importing {SMALL_ROWS:,} then {args.rows:,} rows, then again, then the export…", flush=True)
         imports = measure_import(args.rows, tmdb, workdir)
         print(f"Statistics at {STATS_SMALL} and {STATS_DVDS:,} DVDs…", flush=True)

@@ -15,7 +15,10 @@ import threading
 import time
 from collections import Counter
 
-from bench import harness
+from bench.http_load import HTTPSession, LoadResult, percentile
+from bench.processes import purge_celery_queue, start_celery_worker, start_gunicorn
+from bench.sessions import create_user, signed_in_cookies
+from bench.stack import RESULTS_DIR, app_env, detect_stack, reset_stack, setup_django
 from fakes import FakeYTS
 
 USERS = 10
@@ -53,7 +56,7 @@ def prepare(stack):
 
     owners = []
     for u in range(USERS):
-        user = harness.create_user(f"load{u}")
+        user = create_user(f"load{u}")
         half = DVDS_PER_USER // 2
         dvds = make_dvds(user, half, id_base=STALE_IDS + u * 1000, films=half, state="fresh", name_prefix=f"U{u} F")
         dvds += make_dvds(user, half, id_base=STALE_IDS + u * 1000 + 500, state="stale", name_prefix=f"U{u} S")
@@ -81,7 +84,7 @@ class Client:
         # Clients begin at different steps of the plan, so each moment sees the whole mix: begun in
         # step, all 50 posted their first edit within 40 ms, and that one burst was the edits' p99.
         self.first_step = first_step
-        self.session = harness.HTTPSession(base_url, cookies)
+        self.session = HTTPSession(base_url, cookies)
         self.acknowledged_edits = {}
         self.unexpected = []
 
@@ -106,10 +109,10 @@ def run(clients_count, seconds, base_url, owners, imdb_ids, warmup=0):
     clients = []
     for i in range(clients_count):
         user, pks = owners[i % len(owners)]
-        client = Client(i // len(owners), base_url, harness.signed_in_cookies(user), pks, imdb_ids, first_step=i)
+        client = Client(i // len(owners), base_url, signed_in_cookies(user), pks, imdb_ids, first_step=i)
         client.session.get(f"/dvd/{pks[0]}/")  # sets the CSRF cookie, as a browser's first page does
         clients.append(client)
-    result = harness.LoadResult("load", clients_count)
+    result = LoadResult("load", clients_count)
     warmup_latencies = []
     by_kind = Counter()
     reasons_429 = Counter()
@@ -175,8 +178,8 @@ def reason_429(reply):
 def latency_table(latencies_by_kind, rps):
     """Rows of (label, measured, bound, passed) for each bound, and the printed table."""
     ms = {kind: [v * 1000 for v in values] for kind, values in latencies_by_kind.items()}
-    p50 = {kind: harness.percentile(values, 50) for kind, values in ms.items()}
-    p99 = {kind: harness.percentile(values, 99) for kind, values in ms.items()}
+    p50 = {kind: percentile(values, 50) for kind, values in ms.items()}
+    p99 = {kind: percentile(values, 99) for kind, values in ms.items()}
     checks = [
         (f"{kind} p99", p99.get(kind, 0), f"<= {bound:,.0f} ms", p99.get(kind, 0) <= bound)
         for kind, bound in P99_BOUNDS_MS.items()
@@ -235,22 +238,22 @@ def check_rows(owners, before, clients):
 
 def main():
     args = parse_args()
-    stack = harness.detect_stack()
+    stack = detect_stack()
     if not stack.uses_redis:
         print("The load test needs PostgreSQL and Redis (as in production); neither answered.", file=sys.stderr)
         return 2
-    harness.reset_stack(stack)
+    reset_stack(stack)
     with FakeYTS(latency=FAKE_YTS_LATENCY, failure_rate=0.05, seed=5) as fake:
-        env = harness.app_env(stack, fake.base_url)
-        harness.setup_django(env)
+        env = app_env(stack, fake.base_url)
+        setup_django(env)
         owners = prepare(stack)
         from tracker.models import DVD
 
         before = dict(DVD.objects.values_list("pk", "owner_id"))
         imdb_ids = dict(DVD.objects.values_list("pk", "imdb_id"))
-        log_dir = harness.RESULTS_DIR / "load-test"
-        server = harness.start_gunicorn(env, log_dir / "gunicorn.log", workers=2, threads=8)
-        worker = harness.start_celery_worker(env, log_dir / "celery.log", concurrency=4)
+        log_dir = RESULTS_DIR / "load-test"
+        server = start_gunicorn(env, log_dir / "gunicorn.log", workers=2, threads=8)
+        worker = start_celery_worker(env, log_dir / "celery.log", concurrency=4)
         try:
             result, by_kind, latencies_by_kind, reasons_429, clients, warmup_latencies = run(
                 args.clients, args.seconds, server.base_url, owners, imdb_ids, args.warmup
@@ -258,7 +261,7 @@ def main():
         finally:
             server.stop()
             worker.stop()
-            harness.purge_celery_queue()
+            purge_celery_queue()
         problems, edited = check_rows(owners, before, clients)
     unexpected = [line for client in clients for line in client.unexpected]
     checks, table = latency_table(latencies_by_kind, result.rps)
@@ -275,7 +278,7 @@ def main():
     print(json.dumps(summary, indent=2))
     warmup_line = (
         f"Warm-up ({args.warmup:.0f} s before, not in the table): {len(warmup_latencies)} requests, "
-        f"p99 {harness.percentile(warmup_latencies, 99) * 1000:.0f} ms"
+        f"p99 {percentile(warmup_latencies, 99) * 1000:.0f} ms"
         if warmup_latencies
         else "No warm-up"
     )

@@ -59,7 +59,7 @@ def print_figures(figures):
 def machine_info(stack):
     from django.db import connection
 
-    from bench.harness import redis_answers
+    from bench.stack import redis_answers
 
     info = {
         "cpus": os.cpu_count(),

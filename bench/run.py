@@ -1,4 +1,4 @@
-"""`make bench`: the issue's five figures, each a ratio or count measured in this one run.
+"""`make bench`: the five speed figures, each a ratio or count measured in this one run.
 
     .venv/bin/python -m bench.run [--embedded] [--no-page-cache] [--clients N] [--rounds N] [--round-seconds S]
                                   [--json PATH]
@@ -15,8 +15,20 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import harness
+from bench.http_load import LoadResult, burst, cycle_paths, run_load, wait_until
+from bench.processes import start_celery_worker, start_gunicorn
 from bench.report import figure, machine_info, print_table
+from bench.sessions import create_user, signed_in_cookies
+from bench.stack import (
+    PROJECT_DIR,
+    RESULTS_DIR,
+    analyze_database,
+    app_env,
+    detect_stack,
+    flush_redis,
+    reset_stack,
+    setup_django,
+)
 from fakes import FakeYTS
 
 CLIENTS = 16
@@ -41,20 +53,20 @@ def parse_args(argv):
     parser.add_argument("--clients", type=int, default=CLIENTS, help=f"concurrent clients (default {CLIENTS})")
     parser.add_argument("--rounds", type=int, default=ROUNDS, help=f"interleaved measuring rounds (default {ROUNDS})")
     parser.add_argument("--round-seconds", type=float, default=ROUND_SECONDS, help="seconds per page per round")
-    parser.add_argument("--json", type=Path, default=harness.RESULTS_DIR / "latest.json", help="where to write")
+    parser.add_argument("--json", type=Path, default=RESULTS_DIR / "latest.json", help="where to write")
     return parser.parse_args(argv)
 
 
 def main(argv=None):
     args = parse_args(argv)
     started = datetime.now(UTC)
-    harness.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     with FakeYTS(latency=SLOW_YTS_SECONDS) as fake:
-        stack = harness.detect_stack(force_embedded=args.embedded)
+        stack = detect_stack(force_embedded=args.embedded)
         print(f"Stack: {stack.label}", flush=True)
-        harness.reset_stack(stack)
-        env = harness.app_env(stack, fake.base_url, **({"PAGE_CACHE_SECONDS": 0} if args.no_page_cache else {}))
-        harness.setup_django(env)
+        reset_stack(stack)
+        env = app_env(stack, fake.base_url, **({"PAGE_CACHE_SECONDS": 0} if args.no_page_cache else {}))
+        setup_django(env)
         results = measure(args, stack, env, fake)
     results.update(started=started.isoformat(timespec="seconds"), machine=machine_info(stack))
     print_table(results)
@@ -70,9 +82,9 @@ def measure(args, stack, env, fake):
     from bench import data
 
     print("Creating the collections…", flush=True)
-    viewer = harness.create_user("bench-viewer")
-    lister = harness.create_user("bench-lister")
-    small = harness.create_user("bench-small")
+    viewer = create_user("bench-viewer")
+    lister = create_user("bench-lister")
+    small = create_user("bench-small")
     fresh = data.make_dvds(viewer, FRESH_DVDS, id_base=data.FRESH_IDS, state="fresh")
     stale = data.make_dvds(viewer, STALE_DVDS, id_base=data.STALE_IDS, state="stale", name_prefix="Stale")
     # Figure 2's baseline: as many fresh films, visited like the stale ones (each request another film).
@@ -80,33 +92,33 @@ def measure(args, stack, env, fake):
     [stampede_dvd] = data.make_dvds(viewer, 1, id_base=data.STAMPEDE_IDS, state="stale", name_prefix="Stampede")
     data.make_dvds(lister, LIST_DVDS, id_base=data.LIST_IDS, films=LIST_DVDS // 5, state="fresh")
     data.make_dvds(small, SMALL_COLLECTION, id_base=data.LIST_IDS, state="fresh")
-    harness.analyze_database()
-    viewer_cookies, lister_cookies = harness.signed_in_cookies(viewer), harness.signed_in_cookies(lister)
+    analyze_database()
+    viewer_cookies, lister_cookies = signed_in_cookies(viewer), signed_in_cookies(lister)
 
     # One process on the embedded default: its lock and background pool live in that process.
     workers, threads = (2, 4) if stack.uses_redis else (1, 8)
-    logs = harness.RESULTS_DIR
-    server = harness.start_gunicorn(env, logs / "gunicorn.log", workers=workers, threads=threads)
+    logs = RESULTS_DIR
+    server = start_gunicorn(env, logs / "gunicorn.log", workers=workers, threads=threads)
     worker = None
     plans = {
-        "trivial": (harness.cycle_paths(["/bench/trivial/"]), viewer_cookies),
-        "detail_fresh": (harness.cycle_paths(d.get_absolute_url() for d in fresh), viewer_cookies),
-        "detail_fresh_3k": (harness.cycle_paths(d.get_absolute_url() for d in fresh_many), viewer_cookies),
-        "detail_stale": (harness.cycle_paths(d.get_absolute_url() for d in stale), viewer_cookies),
-        "list_10000": (harness.cycle_paths(["/"]), lister_cookies),
+        "trivial": (cycle_paths(["/bench/trivial/"]), viewer_cookies),
+        "detail_fresh": (cycle_paths(d.get_absolute_url() for d in fresh), viewer_cookies),
+        "detail_fresh_3k": (cycle_paths(d.get_absolute_url() for d in fresh_many), viewer_cookies),
+        "detail_stale": (cycle_paths(d.get_absolute_url() for d in stale), viewer_cookies),
+        "list_10000": (cycle_paths(["/"]), lister_cookies),
     }
     try:
-        worker = harness.start_celery_worker(env, logs / "celery.log", concurrency=8) if stack.uses_redis else None
+        worker = start_celery_worker(env, logs / "celery.log", concurrency=8) if stack.uses_redis else None
         background = "Celery worker, 8 threads, on Redis" if worker else "in-process thread pool (no Redis)"
         print(f"Server: {server.description}; background refreshes: {background}", flush=True)
         for name in ("trivial", "detail_fresh", "list_10000"):
             plan, cookies = plans[name]
-            harness.run_load(server.base_url, cookies, plan, clients=args.clients, seconds=WARMUP_SECONDS)
+            run_load(server.base_url, cookies, plan, clients=args.clients, seconds=WARMUP_SECONDS)
         # Before any stale page is shown, so that no backlog of background refreshes delays this one.
         stampede = measure_stampede(server, viewer_cookies, stampede_dvd, fake)
         for name in ("detail_fresh_3k", "detail_stale"):  # alike, as figure 2 compares them
             plan, cookies = plans[name]
-            harness.run_load(server.base_url, cookies, plan, clients=args.clients, seconds=STALE_WARMUP_SECONDS)
+            run_load(server.base_url, cookies, plan, clients=args.clients, seconds=STALE_WARMUP_SECONDS)
         loads, background_calls = measure_rounds(server, plans, args, fake)
         queries = list_query_counts(lister, small)
     finally:
@@ -138,16 +150,16 @@ def measure_stampede(server, cookies, dvd, fake):
 
     print(f"Figure 3: {STAMPEDE_REQUESTS} simultaneous requests for one stale DVD…", flush=True)
     before = dvd.yts_last_updated
-    burst = harness.burst(server.base_url, cookies, dvd.get_absolute_url(), clients=STAMPEDE_REQUESTS, name="stampede")
-    refreshed = harness.wait_until(
+    stampede = burst(server.base_url, cookies, dvd.get_absolute_url(), clients=STAMPEDE_REQUESTS, name="stampede")
+    refreshed = wait_until(
         lambda: DVD.objects.filter(pk=dvd.pk, yts_last_updated__gt=before).exists(), seconds=60, interval=0.2
     )
     time.sleep(SLOW_YTS_SECONDS + 1)  # room for a duplicate call to arrive, if there were one
     return {
-        "requests": burst.requests,
-        "statuses": {str(k): v for k, v in burst.statuses.items()},
-        "errors": burst.errors,
-        "p99_ms": round(burst.p99 * 1000, 1),
+        "requests": stampede.requests,
+        "statuses": {str(k): v for k, v in stampede.statuses.items()},
+        "errors": stampede.errors,
+        "p99_ms": round(stampede.p99 * 1000, 1),
         "refreshed": refreshed,
         "upstream_calls": fake.calls_for(dvd.imdb_id),
         "yts_latency_s": SLOW_YTS_SECONDS,
@@ -157,14 +169,12 @@ def measure_stampede(server, cookies, dvd, fake):
 def measure_rounds(server, plans, args, fake):
     """Each page in turn, round after round, so drift on a noisy machine touches every page alike."""
     print(f"Figures 1, 2, 5: {args.rounds} rounds of {len(plans)} pages x {args.round_seconds:g} s…", flush=True)
-    totals = {name: harness.LoadResult(name, args.clients) for name in plans}
+    totals = {name: LoadResult(name, args.clients) for name in plans}
     calls_before = fake.calls
     for _ in range(args.rounds):
         for name, (plan, cookies) in plans.items():
             cpu_before = server.cpu_seconds()
-            load = harness.run_load(
-                server.base_url, cookies, plan, clients=args.clients, seconds=args.round_seconds, name=name
-            )
+            load = run_load(server.base_url, cookies, plan, clients=args.clients, seconds=args.round_seconds, name=name)
             load.server_cpu = server.cpu_seconds() - cpu_before
             totals[name].merge(load)
     return totals, fake.calls - calls_before
@@ -188,7 +198,7 @@ def list_query_counts(lister, small):
         (f"{SMALL_COLLECTION} DVDs, page 1", small, "/"),
     ):
         client = Client(HTTP_HOST="127.0.0.1")
-        client.cookies.load(harness.signed_in_cookies(user))
+        client.cookies.load(signed_in_cookies(user))
         with override_settings(PAGE_CACHE_SECONDS=0):
             # A session is read from the database once, then from the cache (cached_db): not counted,
             # as it has nothing to do with the collection's size.
@@ -206,17 +216,17 @@ def measure_batch(stack, env, fake):
 
     print(f"Figure 4: refresh_yts over {BATCH_DVDS:,} DVDs of {BATCH_FILMS:,} films…", flush=True)
     DVD.objects.all().delete()
-    harness.flush_redis(stack)  # no cached answers, no leftover tasks or locks
+    flush_redis(stack)  # no cached answers, no leftover tasks or locks
     for i in range(BATCH_OWNERS):
-        owner = harness.create_user(f"bench-batch{i}")
+        owner = create_user(f"bench-batch{i}")
         data.make_dvds(owner, BATCH_DVDS // BATCH_OWNERS, id_base=data.BATCH_IDS, films=BATCH_FILMS, state="never")
-    harness.analyze_database()
+    analyze_database()
     fake.configure(latency=BATCH_LATENCY)
     fake.reset()
     argv = [sys.executable, "manage.py", "refresh_yts", "--concurrency", str(BATCH_CONCURRENCY)]
     batch_env = {**env, "YTS_MAX_REQUESTS_PER_SECOND": "0"}
     began = time.perf_counter()
-    done = subprocess.run(argv, cwd=harness.PROJECT_DIR, env=batch_env, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(argv, cwd=PROJECT_DIR, env=batch_env, capture_output=True, text=True, timeout=600)
     wall = time.perf_counter() - began
     snapshot = fake.calls_snapshot()["by_imdb"]
     return {

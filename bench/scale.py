@@ -29,8 +29,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import harness
 from bench.report import figure, machine_info, print_figures
+from bench.sessions import create_user
+from bench.stack import PROJECT_DIR, RESULTS_DIR, analyze_database, app_env, detect_stack, reset_stack, setup_django
 from fakes import FakeYTS
 
 DVDS, FILMS, SMALL_DVDS = 100_000, 20_000, 30
@@ -56,7 +57,7 @@ def parse_args(argv):
     parser.add_argument("--requests", type=int, default=REQUESTS, help=f"timed requests per page ({REQUESTS})")
     parser.add_argument("--concurrency", type=int, default=None, help="refresh_yts --concurrency (its default)")
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated, of: {', '.join(SECTIONS)}")
-    parser.add_argument("--json", type=Path, default=harness.RESULTS_DIR / "scale.json", help="where to write")
+    parser.add_argument("--json", type=Path, default=RESULTS_DIR / "scale.json", help="where to write")
     args = parser.parse_args(argv)
     args.only = [name.strip() for name in args.only.split(",") if name.strip()]
     if unknown := set(args.only) - set(SECTIONS):
@@ -67,12 +68,12 @@ def parse_args(argv):
 def main(argv=None):
     args = parse_args(argv)
     started = datetime.now(UTC)
-    harness.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     with FakeYTS(latency=YTS_LATENCY) as fake:
-        stack = harness.detect_stack(force_embedded=args.embedded, db_name=SCALE_DB, redis_url=SCALE_REDIS)
+        stack = detect_stack(force_embedded=args.embedded, db_name=SCALE_DB, redis_url=SCALE_REDIS)
         print(f"Stack: {stack.label}", flush=True)
-        harness.reset_stack(stack)
-        env = harness.app_env(
+        reset_stack(stack)
+        env = app_env(
             stack,
             fake.base_url,
             DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
@@ -80,7 +81,7 @@ def main(argv=None):
             IMPORT_MAX_ROWS=args.dvds,
             IMPORT_MAX_UPLOAD_BYTES=200 * args.dvds,
         )
-        harness.setup_django(env)
+        setup_django(env)
         load_before = os.getloadavg()
         results = measure(args, env, fake)
     machine = machine_info(stack)
@@ -113,11 +114,11 @@ def measure(args, env, fake):
 
     print(f"Writing {args.dvds:,} DVDs of {args.films:,} films…", flush=True)
     began = time.perf_counter()
-    owner = harness.create_user("scale-owner")
-    small = harness.create_user("scale-small")
+    owner = create_user("scale-owner")
+    small = create_user("scale-small")
     scale_data.make_collection(owner, args.dvds, args.films)
     scale_data.make_collection(small, SMALL_DVDS, SMALL_DVDS)
-    harness.analyze_database()
+    analyze_database()
     results = {
         "data": f"{args.dvds:,} DVDs of {args.films:,} films for one owner, 10% with torrents, every film stale; "
         f"written and analysed in {time.perf_counter() - began:.0f} s",
@@ -246,7 +247,7 @@ def run_child(command, env, log_path, timeout=CHILD_TIMEOUT_S):
     argv = [sys.executable, "-m", "bench.peak_rss", str(peak_file), *command]
     with log_path.open("w") as log:
         began = time.perf_counter()
-        popen = subprocess.Popen(argv, cwd=harness.PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+        popen = subprocess.Popen(argv, cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
         timer = threading.Timer(timeout, popen.kill)
         timer.start()
         try:
@@ -271,7 +272,7 @@ def measure_exports(env, owner):
     figures, measured = [], {}
     for number, kind in enumerate(("csv", "json"), start=1):
         command = ["-m", "bench.export_child", kind, owner.username]
-        child = run_child(command, env, harness.RESULTS_DIR / f"scale-export-{kind}.log")
+        child = run_child(command, env, RESULTS_DIR / f"scale-export-{kind}.log")
         try:
             done = json.loads(child.last_line())
         except json.JSONDecodeError:
@@ -307,7 +308,7 @@ def measure_refresh(args, env, fake):
     fake.configure(latency=YTS_LATENCY)
     fake.reset()
     command = ["manage.py", "refresh_yts", "--concurrency", str(concurrency)]
-    child = run_child(command, {**env, "YTS_MAX_REQUESTS_PER_SECOND": "0"}, harness.RESULTS_DIR / "scale-refresh.log")
+    child = run_child(command, {**env, "YTS_MAX_REQUESTS_PER_SECOND": "0"}, RESULTS_DIR / "scale-refresh.log")
     still_stale = DVD.objects.with_imdb_id().stale(DEFAULT_MAX_AGE_HOURS).count()
     calls = fake.calls
     bound = 1.3 * (films * YTS_LATENCY / concurrency) + 10
@@ -346,14 +347,14 @@ def write_import_file(path, args):
 def measure_import(args, env):
     from tracker.models import DVD
 
-    path = harness.RESULTS_DIR / "scale-import.csv"
+    path = RESULTS_DIR / "scale-import.csv"
     write_import_file(path, args)
     print(f"Import: {args.dvds:,} rows ({path.stat().st_size / 1e6:.1f} MB) in a child process, then again…")
-    importer = harness.create_user("scale-import")
+    importer = create_user("scale-import")
     command = ["manage.py", "import_collection", str(path), "--user", importer.username, "-v", "0"]
-    first = run_child(command, env, harness.RESULTS_DIR / "scale-import.log")
+    first = run_child(command, env, RESULTS_DIR / "scale-import.log")
     added = DVD.objects.for_user(importer).count()
-    again = run_child(command, env, harness.RESULTS_DIR / "scale-reimport.log")
+    again = run_child(command, env, RESULTS_DIR / "scale-reimport.log")
     added_again = DVD.objects.for_user(importer).count() - added
     ok = first.exit_code == 0 and again.exit_code == 0
     return {

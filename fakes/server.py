@@ -1,10 +1,12 @@
-"""What the fakes share: a threaded HTTP server on 127.0.0.1, call counters, latency and fault injection."""
+"""The fakes' shared server: a threaded HTTP server on 127.0.0.1, its settings, call counters and control endpoints.
 
-import argparse
+A subclass answers its upstream's API (`answer`); this base adds the latency and the faults
+configured (see fakes.faults) and serves /_fake/ for tests to read the counters and change the settings.
+"""
+
 import contextlib
 import json
 import random
-import signal
 import socket
 import sys
 import threading
@@ -12,56 +14,14 @@ from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+from fakes.command_line import CommandLine
+from fakes.faults import FAULT_REPLIES, HANG_SECONDS, MODES, REDIRECT_HOST, send_huge
+from fakes.replies import Reply, json_reply, send
+
 HOST = "127.0.0.1"  # the fakes answer this machine only, never another interface
-MODES = (
-    "ok", "500", "502", "503", "429", "429-no-retry-after", "403-html", "200-html", "truncated",
-    "wrong-shape", "status-error", "huge", "slow-body", "redirect", "hang",
-)  # fmt: skip
 CONTROL_PREFIX = "/_fake/"
 MAX_CONTROL_BODY = 64 * 1024
 MAX_LATENCY = 600
-HANG_SECONDS = 60
-CHUNK = 64 * 1024
-REDIRECT_HOST = "https://elsewhere.example"
-
-CLOUDFLARE_403 = b"""<!DOCTYPE html>
-<html lang="en-US"><head><title>Attention Required! | Cloudflare</title></head>
-<body><div id="cf-wrapper"><h1>Sorry, you have been blocked</h1>
-<p>This website is using a security service to protect itself from online attacks.</p>
-<p>Cloudflare Ray ID: <strong>8f00fake00000000</strong></p></div></body></html>
-"""
-MAINTENANCE_HTML = (
-    b"<!DOCTYPE html><html><head><title>Maintenance</title></head><body><h1>Back soon</h1></body></html>\n"
-)
-
-
-class Reply:
-    """One complete HTTP answer."""
-
-    def __init__(self, status, body=b"", content_type="application/json", headers=None):
-        self.status = status
-        self.body = body
-        self.content_type = content_type
-        self.headers = headers or {}
-
-
-def json_reply(status, payload, headers=None):
-    return Reply(status, json.dumps(payload, ensure_ascii=False).encode(), "application/json", headers)
-
-
-def html_reply(status, body, headers=None):
-    return Reply(status, body, "text/html; charset=UTF-8", headers)
-
-
-FAULT_REPLIES = {
-    "500": json_reply(500, {"status": "error", "status_message": "Internal Server Error"}),
-    "502": html_reply(502, b"<html><body><h1>502 Bad Gateway</h1></body></html>\n"),
-    "503": html_reply(503, b"<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>\n"),
-    "429": json_reply(429, {"status": "error", "status_message": "Too Many Requests"}, {"Retry-After": "1"}),
-    "429-no-retry-after": json_reply(429, {"status": "error", "status_message": "Too Many Requests"}),
-    "403-html": html_reply(403, CLOUDFLARE_403, {"Server": "cloudflare", "CF-RAY": "8f00fake00000000-CDG"}),
-    "200-html": html_reply(200, MAINTENANCE_HTML),
-}
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -90,12 +50,11 @@ class _HTTPServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-class FakeServer:
+class FakeServer(CommandLine):
     """Base of the fakes; subclasses set api_prefix and define count_key() and answer()."""
 
     api_prefix = ""
     calls_label = "by_key"
-    default_port = 0
     config_defaults = {"latency": 0.0, "failure_rate": 0.0, "mode": "ok"}
     wrong_shape_payload = {"data": {"movies": []}}
     status_error_payload = {"status": "error", "status_message": "Something went wrong", "data": {}}
@@ -214,10 +173,10 @@ class FakeServer:
         parts = urlsplit(handler.path)
         query = {key: values[-1] for key, values in parse_qs(parts.query, keep_blank_values=True).items()}
         if parts.path.startswith(CONTROL_PREFIX):
-            return self._send(handler, self._control(handler, method, parts.path.removeprefix(CONTROL_PREFIX)))
+            return send(handler, self._control(handler, method, parts.path.removeprefix(CONTROL_PREFIX)))
         if method != "GET":
             handler.close_connection = True  # its body was not read
-            return self._send(handler, json_reply(405, {"status": "error", "status_message": "Method not allowed"}))
+            return send(handler, json_reply(405, {"status": "error", "status_message": "Method not allowed"}))
         key = self.count_key(parts.path, query)
         if key is not None:
             with self._lock:
@@ -232,23 +191,23 @@ class FakeServer:
             handler.close_connection = True
             return None
         if mode == "huge":
-            return self._send_huge(handler)
+            return send_huge(handler, self.huge_bytes, self._stopping)
         if mode == "redirect":
             location = REDIRECT_HOST + parts.path + (f"?{parts.query}" if parts.query else "")
-            return self._send(handler, Reply(302, headers={"Location": location}))
+            return send(handler, Reply(302, headers={"Location": location}))
         if mode in FAULT_REPLIES:
-            return self._send(handler, FAULT_REPLIES[mode])
+            return send(handler, FAULT_REPLIES[mode])
         if mode == "wrong-shape":
-            return self._send(handler, json_reply(200, self.wrong_shape_payload))
+            return send(handler, json_reply(200, self.wrong_shape_payload))
         if mode == "status-error":
-            return self._send(handler, json_reply(200, self.status_error_payload))
+            return send(handler, json_reply(200, self.status_error_payload))
         reply = self.answer(parts.path, query, handler.headers)
         if mode == "truncated":
             # The declared length matches the cut body: a clean HTTP answer whose JSON is incomplete.
             reply = Reply(reply.status, reply.body[: max(1, len(reply.body) // 2)], reply.content_type, reply.headers)
         if mode == "slow-body":
-            return self._send(handler, reply, trickle=True)
-        return self._send(handler, reply)
+            return send(handler, reply, trickle_interval=self.trickle_interval, stopping=self._stopping)
+        return send(handler, reply)
 
     def _control(self, handler, method, action):
         try:
@@ -266,44 +225,6 @@ class FakeServer:
         except (ValueError, TypeError) as exc:
             return json_reply(400, {"error": str(exc)})
         return json_reply(404, {"error": f"no control endpoint {method} {CONTROL_PREFIX}{action}"})
-
-    def _send(self, handler, reply, trickle=False):
-        try:
-            handler.send_response(reply.status)
-            handler.send_header("Content-Type", reply.content_type)
-            handler.send_header("Content-Length", str(len(reply.body)))
-            for name, value in reply.headers.items():
-                handler.send_header(name, value)
-            handler.end_headers()
-            if not trickle:
-                handler.wfile.write(reply.body)
-                return
-            handler.close_connection = True
-            for i in range(len(reply.body)):
-                handler.wfile.write(reply.body[i : i + 1])
-                if self._stopping.wait(self.trickle_interval):
-                    return
-        except ConnectionError:
-            handler.close_connection = True  # the client hung up; nothing more to say
-
-    def _send_huge(self, handler):
-        handler.send_response(200)
-        handler.send_header("Content-Type", "application/json")
-        # No Content-Length: the body ends when the connection closes, so only a cap on reading stops a client.
-        handler.send_header("Connection", "close")
-        head, tail = b'{"status":"ok","status_message":"Query was successful","padding":"', b'"}'
-        filler = b"x" * CHUNK
-        try:
-            handler.end_headers()
-            handler.wfile.write(head)
-            remaining = self.huge_bytes - len(head) - len(tail)
-            while remaining > 0 and not self._stopping.is_set():
-                handler.wfile.write(filler[: min(CHUNK, remaining)])
-                remaining -= CHUNK
-            handler.wfile.write(tail)
-        except ConnectionError:
-            pass  # a client that stops reading at its size cap is behaving well
-        handler.close_connection = True
 
     # --- lifecycle -----------------------------------------------------------------------
 
@@ -352,53 +273,6 @@ class FakeServer:
 
     def __exit__(self, *exc_info):
         self.stop()
-
-    # --- command line --------------------------------------------------------------------
-
-    @classmethod
-    def argument_parser(cls):
-        # Under `python -m` the class lives in __main__; its spec still knows the module's real name.
-        spec = getattr(sys.modules[cls.__module__], "__spec__", None)
-        module = spec.name if spec else cls.__module__
-        parser = argparse.ArgumentParser(prog=f"python -m {module}", description=cls.__doc__)
-        parser.add_argument("--port", type=int, default=cls.default_port, help="0 picks a free port")
-        parser.add_argument("--latency", type=float, default=0.0, help="seconds slept before each answer")
-        parser.add_argument("--failure-rate", type=float, default=0.0, help="fraction of requests answered 500")
-        parser.add_argument("--mode", choices=MODES, default="ok", help="fault injected into every answer")
-        parser.add_argument("--seed", type=int, default=0, help="seed of the failure-rate draws")
-        parser.add_argument("--log", action="store_true", help="log each request to stderr")
-        return parser
-
-    @classmethod
-    def options(cls, args):
-        """Constructor keywords from the parsed command line."""
-        return {
-            "port": args.port,
-            "latency": args.latency,
-            "failure_rate": args.failure_rate,
-            "mode": args.mode,
-            "seed": args.seed,
-            "log_requests": args.log,
-        }
-
-    @classmethod
-    def main(cls, argv=None):
-        """Serve until SIGTERM or SIGINT, then exit 0."""
-        parser = cls.argument_parser()
-        args = parser.parse_args(argv)
-        try:
-            fake = cls(**cls.options(args))
-        except ValueError as exc:
-            parser.error(str(exc))  # exits 2 with the usage, as for any other bad option
-        done = threading.Event()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda *_: done.set())
-        with fake:
-            print(f"listening on {fake.root_url}", flush=True)
-            # Polled so that the signal handler runs promptly in the main thread.
-            while not done.wait(0.2):
-                pass
-        return 0
 
 
 def _number(name, value, low, high):

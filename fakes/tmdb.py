@@ -4,7 +4,8 @@ import hashlib
 import re
 
 from fakes.catalogue import FILMS, Film
-from fakes.server import FakeServer, json_reply
+from fakes.replies import json_reply
+from fakes.server import FakeServer
 
 MOVIE_PATH_RE = re.compile(r"/3/movie/(\d{1,9})(/external_ids)?")
 SEARCH_PATH = "/3/search/movie"

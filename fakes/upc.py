@@ -1,6 +1,7 @@
 """A fake barcode lookup with UPCitemdb's API shape on 127.0.0.1: `with FakeUPC() as fake: fake.lookup_url`."""
 
-from fakes.server import FakeServer, json_reply
+from fakes.replies import json_reply
+from fakes.server import FakeServer
 
 LOOKUP_PATH = "/prod/trial/lookup"
 

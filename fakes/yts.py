@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 
 from fakes.catalogue import BY_IMDB
-from fakes.server import FakeServer, json_reply
+from fakes.replies import json_reply
+from fakes.server import FakeServer
 
 LIST_MOVIES_PATH = "/api/v2/list_movies.json"
 IMDB_ID_RE = re.compile(r"tt\d{1,10}")

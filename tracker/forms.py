@@ -3,7 +3,7 @@ from django.conf import settings
 
 from tracker.models import DVD, EDITION_SUGGESTIONS, REGION_SUGGESTIONS
 
-# The <datalist> ids the edition and region inputs suggest from (tracker/_suggestions.html).
+# The <datalist> ids the edition and region inputs suggest from (rendered by templates/tracker/dvd_form.html).
 SUGGESTIONS = {
     "edition": ("edition-suggestions", EDITION_SUGGESTIONS),
     "region": ("region-suggestions", REGION_SUGGESTIONS),

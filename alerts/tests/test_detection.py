@@ -58,7 +58,7 @@ def test_a_wishlist_film_is_news_when_it_becomes_available(before, after):
 
 
 def test_alien_on_dvd_gets_its_2160p_release():
-    """The issue's example: a DVD (480p) of a film that had 720p and 1080p now has 2160p."""
+    """The worked example: a DVD (480p) of a film that had 720p and 1080p now has 2160p."""
     assert detect(["1080p", "720p"], ["2160p", "1080p", "720p"], 480) == [Event(UPGRADE, "2160p")]
 
 

@@ -8,7 +8,7 @@ from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from tracker.collection_io.columns import parse_price, parse_purchase_date
+from tracker.collection_io.cells import parse_price, parse_purchase_date
 from tracker.collection_io.exporting import streamed_rows
 from tracker.collection_io.rows import ImportFileError, ParsedFile, ParsedRow
 from tracker.services.yts import YTSBadResponse, parse_torrent

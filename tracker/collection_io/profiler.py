@@ -7,7 +7,7 @@ from xml.etree.ElementTree import ParseError  # noqa: S405  (only the exception;
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
-from tracker.collection_io.columns import (
+from tracker.collection_io.cells import (
     parse_barcode,
     parse_currency,
     parse_list,

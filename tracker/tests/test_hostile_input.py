@@ -10,7 +10,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tracker.collection_io import columns
+from tracker.collection_io import cells
 from tracker.forms import DVDForm
 from tracker.models import DVD
 from tracker.services import parse_list_movies
@@ -265,18 +265,18 @@ def test_a_json_backup_cannot_store_a_trailing_newline_or_other_digits(user, fie
 @pytest.mark.parametrize("cell", ["tt٠١١١١٦١", "٠١١١١٦١", "²", "tt0111161٣"])
 def test_a_csv_imdb_cell_in_other_digits_is_a_problem_not_a_crash(cell):
     """A CSV IMDb id cell with non-ASCII digits (or a superscript, which int() refuses) is reported on its row."""
-    assert columns.parse_imdb_id(cell).problem
+    assert cells.parse_imdb_id(cell).problem
 
 
 @pytest.mark.parametrize(
     ("parse", "cell"),
     [
-        (columns.parse_tmdb_id, "²⁷²⁰⁵"),
-        (columns.parse_tmdb_id, "٢٧٢٠٥"),
-        (columns.parse_year, "١٩٩٩"),
-        (columns.parse_runtime, "١٤٢"),
-        (columns.parse_barcode, "٧٣٢١٩٠٠٠١١٢٣٦"),
-        (columns.parse_barcode, "²" * 8),
+        (cells.parse_tmdb_id, "²⁷²⁰⁵"),
+        (cells.parse_tmdb_id, "٢٧٢٠٥"),
+        (cells.parse_year, "١٩٩٩"),
+        (cells.parse_runtime, "١٤٢"),
+        (cells.parse_barcode, "٧٣٢١٩٠٠٠١١٢٣٦"),
+        (cells.parse_barcode, "²" * 8),
     ],
 )
 def test_csv_numbers_in_other_digits_are_reported(parse, cell):
