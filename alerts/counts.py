@@ -9,6 +9,8 @@ served without reading a DVD, and both are read along with the page itself
 stored pages off, they are read afresh, in one query, on each page.
 """
 
+from functools import lru_cache
+
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.html import format_html
@@ -53,15 +55,18 @@ def forget(user_pk):
     cache.delete(_key(user_pk))
 
 
+@lru_cache(maxsize=512)
 def _badge(count, label):
+    """The badge's HTML as bytes (remembered: every page fills two)."""
     if not count:
-        return ""
-    return format_html(
+        return b""
+    html = format_html(
         '<span class="badge rounded-pill text-bg-warning ms-1" data-nav-count>{}'
         '<span class="visually-hidden"> {}</span></span>',
         count,
         label,
     )
+    return html.encode()
 
 
 class NavCountsMiddleware:
@@ -89,7 +94,7 @@ class NavCountsMiddleware:
             (UPGRADES_MARKER, "upgrades", "with a better quality on YTS"),
             (UNREAD_MARKER, "unread", "unread"),
         ):
-            content = content.replace(marker, _badge(found[name], label).encode())
+            content = content.replace(marker, _badge(found[name], label))
         response.content = content
         if response.has_header("Content-Length"):
             response["Content-Length"] = str(len(content))

@@ -1,7 +1,5 @@
 """The DVD: one copy (or wish) of a film in an owner's collection, and its queryset."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -11,12 +9,11 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.dispatch import Signal
 from django.urls import reverse
-from django.utils import timezone
 
 from tracker import page_cache, quality, torrent_links
 from tracker.models.choices import Condition, DiskType, MediaType, Status
 from tracker.models.listing import ListingQuerySet
-from tracker.models.yts_columns import FAILURE_REASON_MAX_LENGTH, NO_TORRENTS_YET, YTSColumnsQuerySet
+from tracker.models.yts_columns import FAILURE_REASON_MAX_LENGTH, NO_TORRENTS_YET, YTSColumnsQuerySet, is_fresh
 from tracker.validators import (
     FIRST_FILM_YEAR,
     latest_release_year,
@@ -288,11 +285,7 @@ class DVD(models.Model):
 
     def is_yts_data_fresh(self, max_age_hours=None):
         """Check if YTS data is fresh (within max_age_hours, default YTS_MAX_DATA_AGE_HOURS)."""
-        if max_age_hours is None:
-            max_age_hours = settings.YTS_MAX_DATA_AGE_HOURS
-        if not self.yts_last_updated:
-            return False
-        return timezone.now() - self.yts_last_updated < timedelta(hours=max_age_hours)
+        return is_fresh(self.yts_last_updated, max_age_hours)
 
     def claim_refresh_slot(self):
         """True at most once per YTS_REFRESH_MIN_INTERVAL seconds for this DVD."""
@@ -310,7 +303,7 @@ class DVD(models.Model):
         return f"yts:refresh-slot:{self.pk}"
 
     def refresh_facts(self):
-        """The fields refresh.background.should_refresh_in_background reads, kept with the stored page."""
+        """What refresh.background.should_refresh_in_background is given, kept with the stored page."""
         return {name: getattr(self, name) for name in ("imdb_id", "yts_last_updated", "yts_last_error_at")}
 
     @property

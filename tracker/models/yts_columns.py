@@ -60,15 +60,24 @@ def yts_values(fetched):
     }
 
 
+def fresh_cutoff(max_age_hours=None):
+    """The moment before which stored torrents are stale (max_age_hours, default YTS_MAX_DATA_AGE_HOURS)."""
+    if max_age_hours is None:
+        max_age_hours = settings.YTS_MAX_DATA_AGE_HOURS
+    return timezone.now() - timedelta(hours=max_age_hours)
+
+
+def is_fresh(last_updated, max_age_hours=None):
+    """Torrents stored at `last_updated` (None: never) are still fresh."""
+    return last_updated is not None and last_updated > fresh_cutoff(max_age_hours)
+
+
 class YTSColumnsQuerySet(models.QuerySet):
     """The DVD queries that read or write the YTS columns (DVDQuerySet is built on it)."""
 
     def stale(self, max_age_hours=None):
         """DVDs whose torrents were never fetched, or fetched over max_age_hours ago."""
-        if max_age_hours is None:
-            max_age_hours = settings.YTS_MAX_DATA_AGE_HOURS
-        cutoff = timezone.now() - timedelta(hours=max_age_hours)
-        return self.filter(Q(yts_last_updated__isnull=True) | Q(yts_last_updated__lt=cutoff))
+        return self.filter(Q(yts_last_updated__isnull=True) | Q(yts_last_updated__lt=fresh_cutoff(max_age_hours)))
 
     def store_yts_outcomes(self, fetched):
         """Write fetch outcomes (tracker.refresh.Fetched) to every DVD of their films, never over newer ones.

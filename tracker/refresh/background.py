@@ -18,6 +18,7 @@ from django.db import connections
 from django.utils import timezone
 
 from tracker import tasks
+from tracker.models.yts_columns import is_fresh
 from tracker.refresh.film import PAGE, refresh_film
 
 logger = logging.getLogger("tracker.background")
@@ -29,12 +30,15 @@ _pool_guard = threading.Lock()
 _pending = threading.BoundedSemaphore(MAX_PENDING_THREAD_REFRESHES)
 
 
-def should_refresh_in_background(dvd):
-    """Stale or never fetched, and not failed within the last YTS_FAILURE_BACKOFF_SECONDS."""
-    if not dvd.imdb_id or dvd.is_yts_data_fresh():
+def should_refresh_in_background(imdb_id, yts_last_updated, yts_last_error_at):
+    """Stale or never fetched, and not failed within the last YTS_FAILURE_BACKOFF_SECONDS.
+
+    Given a DVD's refresh_facts(), which a stored page keeps, so serving one builds no DVD.
+    """
+    if not imdb_id or is_fresh(yts_last_updated):
         return False
     backoff = timedelta(seconds=settings.YTS_FAILURE_BACKOFF_SECONDS)
-    return not (dvd.yts_last_error_at and timezone.now() - dvd.yts_last_error_at < backoff)
+    return not (yts_last_error_at and timezone.now() - yts_last_error_at < backoff)
 
 
 def refresh_in_background(imdb_id):

@@ -96,17 +96,14 @@ def test_a_page_starts_a_background_refresh_of_a_stale_film_not_failing_lately(s
     """Stale or never fetched, with an IMDb id, and no failure within YTS_FAILURE_BACKOFF_SECONDS."""
     settings.YTS_FAILURE_BACKOFF_SECONDS = 300
     now = timezone.now()
-    decisions = [
-        background.should_refresh_in_background(DVD(imdb_id=payloads.SHAWSHANK)),
-        background.should_refresh_in_background(DVD(imdb_id="")),
-        background.should_refresh_in_background(DVD(imdb_id=payloads.SHAWSHANK, yts_last_updated=now)),
-        background.should_refresh_in_background(
-            DVD(imdb_id=payloads.SHAWSHANK, yts_last_error_at=now - timedelta(seconds=10))
-        ),
-        background.should_refresh_in_background(
-            DVD(imdb_id=payloads.SHAWSHANK, yts_last_error_at=now - timedelta(hours=1))
-        ),
+    dvds = [
+        DVD(imdb_id=payloads.SHAWSHANK),
+        DVD(imdb_id=""),
+        DVD(imdb_id=payloads.SHAWSHANK, yts_last_updated=now),
+        DVD(imdb_id=payloads.SHAWSHANK, yts_last_error_at=now - timedelta(seconds=10)),
+        DVD(imdb_id=payloads.SHAWSHANK, yts_last_error_at=now - timedelta(hours=1)),
     ]
+    decisions = [background.should_refresh_in_background(**dvd.refresh_facts()) for dvd in dvds]
     assert decisions == [True, False, False, False, True]
 
 

@@ -105,10 +105,11 @@ def _page_number(text):
 def dvd_detail(request, pk):
     page_cache = CachedPage.of_dvd(request, pk)
     stored = page_cache.lookup()
-    dvd = DVD(pk=pk, **stored.facts) if stored else get_object_or_404(DVD.objects.for_user(request.user), pk=pk)
+    dvd = None if stored else get_object_or_404(DVD.objects.for_user(request.user), pk=pk)
+    facts = stored.facts if stored else dvd.refresh_facts()
     # Stale-while-revalidate: show what is stored now, refresh for the next visit.
-    if background.should_refresh_in_background(dvd):
-        background.refresh_in_background(dvd.imdb_id)
+    if background.should_refresh_in_background(**facts):
+        background.refresh_in_background(facts["imdb_id"])
     if stored:
         return stored.response
     response = render(
