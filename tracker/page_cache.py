@@ -34,7 +34,7 @@ where other processes' writes (manage.py commands) could not reach this process'
 import hashlib
 import secrets
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import import_module
 from pathlib import Path
 
@@ -86,8 +86,7 @@ class CachedPage:
     def _key(self, page, variant):
         renderer = (_release(), _settings_fingerprint())
         viewer = (self.request.user.get_username(), timezone.get_current_timezone_name())
-        digest = hashlib.sha256(repr((renderer, viewer, variant)).encode()).hexdigest()[:32]
-        return f"pages:{page}:user:{self.request.user.pk}:{digest}"
+        return f"pages:{page}:user:{self.request.user.pk}:{_digest(renderer, viewer, variant)}"
 
     @classmethod
     def of_dvd(cls, request, pk):
@@ -230,6 +229,12 @@ def _project_digest():
         if path.is_file():
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+@lru_cache(maxsize=4096)
+def _digest(renderer, viewer, variant):
+    # Remembered: hashing is a tenth of serving a stored page, and few viewers ask for many variants.
+    return hashlib.sha256(repr((renderer, viewer, variant)).encode()).hexdigest()[:32]
 
 
 @cache
