@@ -44,6 +44,8 @@ from tracker.models.imports import (
 
 logger = logging.getLogger("tracker.import")
 BATCH = 200
+# Rows of a new job inserted per statement (and held as model objects at once).
+ROWS_PER_INSERT = 500
 # A runner writes its heartbeat at least this often, between rows (one row can wait long on TMDB),
 # well within STALE_PHASE_SECONDS, after which its phase may be taken over.
 HEARTBEAT_SECONDS = STALE_PHASE_SECONDS / 8
@@ -72,8 +74,9 @@ def store_job(owner, filename, parsed):
             columns=parsed.columns,
             total=len(parsed.rows),
         )
-        ImportRow.objects.bulk_create(
-            [
+        # A batch of model objects at a time: all 100,000 of a big file at once held ~1 KB each.
+        for start in range(0, len(parsed.rows), ROWS_PER_INSERT):
+            ImportRow.objects.bulk_create(
                 ImportRow(
                     job=job,
                     line=row.line,
@@ -83,10 +86,8 @@ def store_job(owner, filename, parsed):
                     identified=row.identified,
                     skip_reason=row.skip[:255],
                 )
-                for row in parsed.rows
-            ],
-            batch_size=500,
-        )
+                for row in parsed.rows[start : start + ROWS_PER_INSERT]
+            )
     return job
 
 
