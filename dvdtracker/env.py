@@ -69,3 +69,9 @@ def email_settings(raw):
     except ValueError:
         return {}
     return parsed if "EMAIL_BACKEND" in parsed else {}
+
+
+def split_base_urls(value):
+    """A setting that lists one or more base URLs, comma-separated, as a list without trailing slashes."""
+    items = value if isinstance(value, list | tuple) else str(value).split(",")
+    return [item.strip().rstrip("/") for item in items if item.strip()]

@@ -15,7 +15,8 @@ from django.conf import settings
 from django.core.cache import cache
 from redis.exceptions import LockError, RedisError
 
-from tracker.services.http import MAX_RETRY_AFTER_SECONDS, split_base_urls
+from dvdtracker.env import split_base_urls
+from tracker.services.http import MAX_RETRY_AFTER_SECONDS
 
 logger = logging.getLogger("tracker.locks")
 POLL_SECONDS = 0.05

@@ -11,6 +11,8 @@ from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 
+from dvdtracker.env import split_base_urls
+
 URL_CAP = 500
 INFO_HASH_RE = re.compile(r"\A(?:[0-9a-fA-F]{40}|[A-Za-z2-7]{32})\Z")
 TRACKER_SCHEMES = ("udp", "http", "https", "wss")
@@ -22,12 +24,8 @@ DISPLAY_NAME_CAP = 200
 
 def allowed_download_hosts():
     """The hosts a download link may be on: YTS_ALLOWED_DOWNLOAD_HOSTS and those of the YTS_API_BASE_URL mirrors."""
-    # Read as tracker.services.http.split_base_urls reads it: importing that would import the YTS client,
-    # whose parser imports this module.
-    mirrors = settings.YTS_API_BASE_URL
-    items = mirrors if isinstance(mirrors, list | tuple) else str(mirrors).split(",")
     hosts = set(settings.YTS_ALLOWED_DOWNLOAD_HOSTS)
-    hosts.update(urlsplit(item.strip().rstrip("/")).hostname for item in items if item.strip())
+    hosts.update(urlsplit(url).hostname for url in split_base_urls(settings.YTS_API_BASE_URL))
     return frozenset(h for h in hosts if h)
 
 

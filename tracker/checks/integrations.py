@@ -6,8 +6,9 @@ from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
 from dvdtracker.celery import cron
+from dvdtracker.env import split_base_urls
 from tracker.checks.values import is_whole_number
-from tracker.services.http import base_url_problem, split_base_urls
+from tracker.services.http import base_url_problem
 from tracker.torrent_links import tracker_problem
 
 POSITIVE_INT_SETTINGS = (

@@ -62,12 +62,6 @@ def base_url_problem(url):
     return f"{url!r} must be an https:// URL (plain http is allowed only for 127.0.0.1, ::1 or localhost)"
 
 
-def split_base_urls(value):
-    """A setting that lists one or more base URLs, comma-separated, as a list without trailing slashes."""
-    items = value if isinstance(value, list | tuple) else str(value).split(",")
-    return [item.strip().rstrip("/") for item in items if item.strip()]
-
-
 def _is_timeout(exc):
     # With a Retry adapter, requests reports an exhausted read timeout as a ConnectionError
     # wrapping urllib3's MaxRetryError; the user should still hear "did not answer".

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
+from dvdtracker.env import split_base_urls
 from tracker.limits import allow_tmdb_lookup
 from tracker.services.http import (
     BadResponse,
@@ -19,7 +20,6 @@ from tracker.services.http import (
     Unavailable,
     UpstreamError,
     shared_client,
-    split_base_urls,
 )
 from tracker.validators import IMDB_ID_RE
 

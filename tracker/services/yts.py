@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from django.conf import settings
 from django.core.cache import cache
 
+from dvdtracker.env import split_base_urls
 from tracker.ops.metrics import count_yts_cache_lookup
 from tracker.services.http import (
     BadResponse,
@@ -18,7 +19,6 @@ from tracker.services.http import (
     Unavailable,
     UpstreamError,
     shared_client,
-    split_base_urls,
 )
 from tracker.services.pacing import wait_for_turn
 from tracker.torrent_links import INFO_HASH_RE, allowed_download_hosts, is_allowed_download_url
