@@ -11,7 +11,7 @@ batch. What runs when Refresh is pressed, end to end:
    having asked nothing;
 3. `fetch` asks YTS (tracker/services/yts.py) and touches no database;
 4. `store` reads what was stored, writes the outcome through `DVDQuerySet.store_yts_outcomes`
-   (tracker/models/; never over a newer one), and has alerts.events record what changed for the
+   (tracker/models/yts_columns.py; never over a newer one), and has alerts.events record what changed for the
    films' owners.
 
 The modules:
