@@ -69,6 +69,7 @@ def test_turn_on_two_factor_and_sign_in_with_a_code(ui, collector, settings):
     ui.sign_in(collector)
     ui.open_menu()
     page.get_by_role("link", name=re.compile(f"{collector.username}.*settings")).click()
+    expect(page).to_have_url(re.compile(r"/settings/$"))
     ui.shot("0-settings")
     page.get_by_role("link", name="Two-factor sign-in").click()
     page.get_by_role("link", name=re.compile("Activate", re.IGNORECASE)).click()
@@ -81,9 +82,7 @@ def test_turn_on_two_factor_and_sign_in_with_a_code(ui, collector, settings):
     expect(page.get_by_text(re.compile("Recovery codes", re.IGNORECASE)).first).to_be_visible()
     ui.shot("2-recovery-codes")
 
-    ui.open_menu()
-    page.get_by_role("button", name="Sign out").click()
-    ui.goto("/accounts/login/")
+    ui.sign_out()
     page.get_by_label("Username").fill(collector.username)
     page.get_by_label("Password").fill("correct horse battery staple")
     page.get_by_role("button", name="Sign in").click()

@@ -173,14 +173,23 @@ class Journey:
         self.goto(path)
         self.page.get_by_label("Username").fill(user.username)
         self.page.get_by_label("Password").fill(PASSWORD)
-        self.page.get_by_role("button", name="Sign in").click()
-        self.page.wait_for_load_state()
+        # The sign-in page is already loaded, so waiting for a load state would not wait for the next one.
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name="Sign in").click()
+
+    def sign_out(self):
+        self.open_menu()
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name="Sign out").click()
 
     def open_menu(self):
-        """On a phone the navbar is collapsed behind its toggler."""
+        """On a phone the navbar is collapsed behind its toggler; wait until it has opened."""
         toggler = self.page.get_by_role("button", name="Toggle navigation")
         if toggler.is_visible():
             toggler.click()
+            # Bootstrap adds .show once the menu stops growing; a click while it grows can land on a
+            # neighbour (the settings link sits beside Sign out).
+            self.page.locator(".navbar-collapse.show").wait_for()
 
     def shot(self, step):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
