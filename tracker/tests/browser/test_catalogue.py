@@ -112,6 +112,7 @@ def test_open_a_share_link_signed_out(ui, collector):
     page = ui.page
     ui.sign_in(collector, path="/sharing/")
     page.locator("#share-collection-card").get_by_role("button", name="Share my collection").click()
+    expect(page.locator("#share-collection-url")).to_be_visible()  # the link exists once the page shows it
     link = ShareLink.objects.get(kind="collection").get_absolute_url()
     expect(page.locator("#share-collection-url")).to_have_value(re.compile(re.escape(link) + "$"))
     ui.shot("1-sharing-on")
