@@ -178,6 +178,7 @@ class Journey:
             self.page.get_by_role("button", name="Sign in").click()
 
     def sign_out(self):
+        """Sign out from the navbar and wait for the sign-in page it leads to."""
         self.open_menu()
         with self.page.expect_navigation():
             self.page.get_by_role("button", name="Sign out").click()
@@ -187,8 +188,8 @@ class Journey:
         toggler = self.page.get_by_role("button", name="Toggle navigation")
         if toggler.is_visible():
             toggler.click()
-            # Bootstrap adds .show once the menu stops growing; a click while it grows can land on a
-            # neighbour (the settings link sits beside Sign out).
+            # Bootstrap adds .show once the menu has finished growing: the next step clicks inside it,
+            # and a click aimed while it still moves need not land where it was aimed.
             self.page.locator(".navbar-collapse.show").wait_for()
 
     def shot(self, step):
