@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings as django_settings
+from django.db.backends.signals import connection_created
 
 from fakes import FakeTMDB, FakeYTS
 from tracker.refresh import background
@@ -92,6 +93,21 @@ def real_background_refreshes(monkeypatch, settings):
     """Undo the suite's recording of background refreshes: pages refresh in a thread, as in `make run`."""
     settings.BACKGROUND_REFRESH = "threads"  # with REDIS_URL it would be a Celery task no worker runs
     monkeypatch.setattr(background, "run_in_thread", REAL_RUN_IN_THREAD)
+    connection_created.connect(_read_uncommitted_in_memory)
+    yield
+    connection_created.disconnect(_read_uncommitted_in_memory)
+
+
+def _read_uncommitted_in_memory(sender, connection, **kwargs):
+    """Let the live server's page reads take no table locks in the suite's in-memory SQLite.
+
+    There, shared between connections, a reader's table lock makes a writer on another connection
+    fail at once ("database table is locked") where a file database (`make run`) waits its turn,
+    so a page being read and the refresh thread's write collided now and then.
+    """
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA read_uncommitted = 1")
 
 
 @pytest.fixture
