@@ -8,12 +8,13 @@ a missing browser fails instead of skipping.
 import hashlib
 import os
 import re
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings as django_settings
-from django.db.backends.signals import connection_created
+from django.db import OperationalError
 
 from fakes import FakeTMDB, FakeYTS
 from tracker.refresh import background
@@ -93,21 +94,28 @@ def real_background_refreshes(monkeypatch, settings):
     """Undo the suite's recording of background refreshes: pages refresh in a thread, as in `make run`."""
     settings.BACKGROUND_REFRESH = "threads"  # with REDIS_URL it would be a Celery task no worker runs
     monkeypatch.setattr(background, "run_in_thread", REAL_RUN_IN_THREAD)
-    connection_created.connect(_read_uncommitted_in_memory)
-    yield
-    connection_created.disconnect(_read_uncommitted_in_memory)
+    monkeypatch.setattr(background, "refresh_film", _waiting_for_table_locks(background.refresh_film))
 
 
-def _read_uncommitted_in_memory(sender, connection, **kwargs):
-    """Let the live server's page reads take no table locks in the suite's in-memory SQLite.
+def _waiting_for_table_locks(refresh_film):
+    """The refresh, tried again while the suite's in-memory SQLite refuses its write as "table is locked".
 
-    There, shared between connections, a reader's table lock makes a writer on another connection
-    fail at once ("database table is locked") where a file database (`make run`) waits its turn,
-    so a page being read and the refresh thread's write collided now and then.
+    Connections to that database share one cache, where another connection's table lock (the live
+    server reading the same page) makes a write fail at once instead of waiting its turn as on a file
+    database (`make run`) or PostgreSQL; this waits the way they would, for up to five seconds.
     """
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA read_uncommitted = 1")
+
+    def refresh(*args, **kwargs):
+        deadline = time.monotonic() + 5
+        while True:
+            try:
+                return refresh_film(*args, **kwargs)
+            except OperationalError as error:
+                if "is locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    return refresh
 
 
 @pytest.fixture
