@@ -104,6 +104,14 @@ class LoadResult:
     def ok(self):
         return self.errors == 0 and set(self.statuses) <= {200}
 
+    @classmethod
+    def combined(cls, name, results):
+        """One result for clients that each kept their own (seconds: the caller's to set)."""
+        total = cls(name, len(results))
+        for result in results:
+            total.merge(result)
+        return total
+
     def merge(self, other):
         self.seconds += other.seconds
         self.latencies += other.latencies
@@ -188,9 +196,7 @@ def run_load(base_url, cookies, plan, *, clients, seconds, name="load"):
     start_line.wait()
     for thread in threads:
         thread.join()
-    total = LoadResult(name, clients)
-    for result in results:
-        total.merge(result)
+    total = LoadResult.combined(name, results)
     total.seconds = max(result.seconds for result in results)
     return total
 
@@ -223,9 +229,7 @@ def burst(base_url, cookies, path, *, clients, name="burst"):
         thread.start()
     for thread in threads:
         thread.join()
-    total = LoadResult(name, clients)
-    for result in results:
-        total.merge(result)
+    total = LoadResult.combined(name, results)
     total.seconds = time.perf_counter() - started
     return total
 
