@@ -101,8 +101,8 @@ def _waiting_for_table_locks(refresh_film):
     """The refresh, tried again while the suite's in-memory SQLite refuses its write as "table is locked".
 
     Connections to that database share one cache, where another connection's table lock (the live
-    server reading the same page) makes a write fail at once instead of waiting its turn as on a file
-    database (`make run`) or PostgreSQL; this waits the way they would, for up to five seconds.
+    server's request threads use the same table) makes a write fail at once instead of waiting its turn
+    as on a file database (`make run`) or PostgreSQL; this waits the way they would, for up to five seconds.
     """
 
     def refresh(*args, **kwargs):
